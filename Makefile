@@ -1,0 +1,45 @@
+# One Makefile drives everything; every target is named in the README.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+export NO_MKDOCS_2_WARNING := 1
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: help setup serve build test test-fast clean lock
+
+help:
+	@echo "make serve   build the site and serve it at http://127.0.0.1:8000 (live reload)"
+	@echo "make test    run every test: snippets, notebooks, figures, data, site build"
+	@echo "make build   build the static site into site/"
+	@echo "make clean   remove site/, caches and test artifacts"
+	@echo "make lock    re-pin constraints.txt from the current environment"
+
+# The virtual environment, with exact versions from constraints.txt.
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet -c constraints.txt -e .
+	touch $@
+
+setup: $(STAMP)
+
+serve: setup
+	$(BIN)/mkdocs serve --strict -a 127.0.0.1:8000
+
+build: setup
+	$(BIN)/mkdocs build --strict
+
+test: setup
+	$(BIN)/pytest
+
+# Everything except the full site build.
+test-fast: setup
+	$(BIN)/pytest -m "not slow"
+
+clean:
+	rm -rf site .cache test-artifacts .pytest_cache
+
+lock: setup
+	@echo "# Exact versions for a reproducible build: the verified outputs depend on them." > constraints.txt
+	@echo "# Regenerate with \`make lock\` after a deliberate upgrade, then \`make test\`." >> constraints.txt
+	$(BIN)/pip freeze --exclude-editable | sed 's/+cpu$$//' >> constraints.txt

@@ -1,0 +1,63 @@
+"""Lesson 1's figures show what the data and the code really produced."""
+
+import math
+
+import pandas as pd
+import pytest
+import torch
+
+from course import data, figures
+from tests.helpers import figure_module, figure_texts
+
+lesson = figure_module("01_deep_learning_fundamentals")
+
+
+@pytest.mark.parametrize("theme", figures.THEMES, ids=lambda t: t.name)
+def test_class_balance_bars_are_the_value_counts(theme):
+    counts = pd.read_csv(data.dataset_path())["Listing_Gains"].value_counts()
+    fig = figures.draw(lesson.class_balance, theme)
+    ax = fig.axes[0]
+    heights = [bar.get_height() for bar in ax.patches]
+    labels = [tick.get_text() for tick in ax.get_xticklabels()]
+    assert dict(zip(labels, heights)) == {"Gain (1)": counts[1], "No gain (0)": counts[0]}
+    assert heights == [174, 145]
+    texts = figure_texts(fig)
+    assert "174  (54.5%)" in texts and "145  (45.5%)" in texts
+
+
+def test_training_step_is_a_real_step_on_the_ipo_data():
+    step = lesson.training_step()
+    assert tuple(step["X"].shape) == (319, 6) and step["X"].dtype == torch.float32
+    assert tuple(step["y"].shape) == (319, 1)
+    assert tuple(step["logits"].shape) == (319, 1)
+    # the loss before the step, recomputed by hand from the logits: binary cross-entropy
+    p = torch.sigmoid(step["logits"].double())
+    y = step["y"].double()
+    by_hand = float(-(y * torch.log(p) + (1 - y) * torch.log(1 - p)).mean())
+    assert step["loss_before"] == pytest.approx(by_hand, rel=1e-5)
+    # the loss after the step, recomputed from the updated model
+    with torch.no_grad():
+        after = torch.nn.functional.binary_cross_entropy_with_logits(step["model"](step["X"]), step["y"])
+    assert step["loss_after"] == pytest.approx(float(after), rel=1e-6)
+    assert step["loss_after"] < step["loss_before"]
+    assert step["n_params"] == 6 * 8 + 8 + 8 + 1
+    assert math.isfinite(step["grad_norm"]) and step["grad_norm"] > 0
+
+
+@pytest.mark.parametrize("theme", figures.THEMES, ids=lambda t: t.name)
+def test_training_loop_annotates_what_the_step_computed(theme):
+    step = lesson.training_step()
+    text = "\n".join(figure_texts(figures.draw(lesson.training_loop, theme)))
+    assert f"loss = {step['loss_before']:.4f}" in text
+    assert f"= {step['loss_after']:.4f}" in text
+    assert "X: float32 (319, 6)" in text and "y: float32 (319, 1)" in text
+    for stage in ("Data to tensors", "Forward pass", "Loss", "Backprop", "Optimizer step"):
+        assert stage in text
+
+
+def test_figures_are_deterministic():
+    first = {uri: svg for uri, svg, _ in figures.render_all()}
+    lesson.training_step.cache_clear()
+    second = {uri: svg for uri, svg, _ in figures.render_all()}
+    assert first == second
+    assert "figures/01-deep-learning-fundamentals/class-balance-dark.svg" in first

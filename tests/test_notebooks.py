@@ -1,0 +1,51 @@
+"""Companion notebooks run top to bottom and print what their ``# Output:`` comments say."""
+
+import os
+import shutil
+
+import pytest
+
+from course import ROOT, data, notebooks, snippets
+from course.percent import code_cells
+
+SOURCES = notebooks.sources()
+
+
+def test_every_lesson_has_a_notebook():
+    lessons = sorted(p.stem.replace("-", "_") for p in (ROOT / "docs" / "lessons").glob("*.md"))
+    assert lessons == [p.stem for p in SOURCES]
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.name)
+def test_notebook_runs_and_prints_its_documented_output(source, tmp_path, monkeypatch):
+    shutil.copyfile(data.dataset_path(), tmp_path / data.FILENAME)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("MPLBACKEND", "Agg")
+    namespace = {"__name__": "__main__"}
+    filename = str(source.relative_to(ROOT))
+    cells = code_cells(source)
+    assert cells, f"{filename} has no code cells"
+    checked = 0
+    for cell in cells:
+        snippets.check(cell.source, namespace, filename, cell.first_lineno)
+        checked += len(snippets.expected_output(cell.source))
+    assert checked, f"{filename} documents no output at all"
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.name)
+def test_notebook_converts_with_a_python_kernel(source):
+    import nbformat
+
+    nb = nbformat.reads(notebooks.to_ipynb(source), as_version=4)
+    nbformat.validate(nb)
+    assert nb.metadata.kernelspec.name == "python3"
+    assert nb.cells[0].cell_type == "markdown" and nb.cells[0].source.startswith("# ")
+
+
+def test_rendered_notebooks_lose_their_remote_scripts():
+    html = (
+        '<p>keep</p><!-- Load mathjax -->\n<script src=""> </script>\n<script>init()</script>\n'
+        '<!-- End of mathjax configuration --><script type="module">\n'
+        'await import("https://cdn.example/mermaid.esm.min.mjs")</script><script>other()</script>'
+    )
+    assert notebooks.strip_remote_scripts(html) == "<p>keep</p><script>other()</script>"
