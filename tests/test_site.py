@@ -1,0 +1,134 @@
+"""The built site: every page, figure, notebook and download is there, and nothing is remote."""
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from course import ROOT, data, figures, notebooks
+
+pytestmark = pytest.mark.slow
+
+LESSONS = sorted(p.stem for p in (ROOT / "docs" / "lessons").glob("*.md"))
+
+
+class Tags(HTMLParser):
+    """Collects (tag, attributes) of every start tag."""
+
+    def __init__(self):
+        super().__init__()
+        self.tags = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+
+def tags(path: Path):
+    parser = Tags()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser.tags
+
+
+def html_pages(site: Path):
+    return sorted(site.rglob("*.html"))
+
+
+def test_every_lesson_and_notebook_is_a_page(built_site):
+    for stem in LESSONS:
+        assert (built_site / "lessons" / stem / "index.html").is_file()
+        nb = stem.replace("-", "_")
+        assert (built_site / "notebooks" / nb / "index.html").is_file()
+
+
+def test_nothing_is_loaded_from_another_host(built_site):
+    remote = []
+    for page in html_pages(built_site):
+        for tag, attrs in tags(page):
+            url = attrs.get("src") if tag in ("script", "img", "iframe", "source") else None
+            if tag == "link" and attrs.get("rel") in ("stylesheet", "preload", "modulepreload", "icon"):
+                url = attrs.get("href")
+            if url is not None and (re.match(r"^(https?:)?//", url) or url == ""):
+                remote.append(f"{page.relative_to(built_site)}: <{tag}> {url!r}")
+        text = page.read_text(encoding="utf-8")
+        for found in re.findall(r"import\(\s*['\"](https?://[^'\"]+)", text):
+            remote.append(f"{page.relative_to(built_site)}: import {found}")
+        assert "fonts.googleapis" not in text, page
+    assert not remote, "\n".join(remote)
+
+
+def test_figures_are_published_in_both_themes_and_shown(built_site):
+    expected = {uri for uri, _, _ in figures.render_all()}
+    published = {str(p.relative_to(built_site)) for p in (built_site / "figures").rglob("*.svg")}
+    assert published == expected
+    for uri in expected:
+        svg = (built_site / uri).read_text(encoding="utf-8")
+        assert svg.lstrip().startswith("<?xml") and "<svg" in svg
+    shown = set()
+    for page in html_pages(built_site):
+        for tag, attrs in tags(page):
+            if tag == "img" and "figures/" in attrs.get("src", ""):
+                assert attrs.get("alt"), f"{page}: figure without alt text"
+                target = (page.parent / attrs["src"].split("#")[0]).resolve()
+                assert target.is_file(), f"{page}: broken figure {attrs['src']}"
+                shown.add(str(target.relative_to(built_site.resolve())))
+    assert shown == expected, "figures generated but not shown on any page"
+
+
+def test_lesson_1_figures_have_the_alt_text_and_captions():
+    page = (ROOT / "docs" / "lessons" / "01-deep-learning-fundamentals.md").read_text(encoding="utf-8")
+    spec_alt = [
+        "The PyTorch training loop showing data flowing into tensors, then a model, then a loss, "
+        "then backpropagation, then an optimizer step that updates the model",
+        "Bar chart comparing the count of IPOs that listed with a gain versus those that did not, "
+        "showing a roughly even split",
+    ]
+    for alt in spec_alt:
+        assert page.count(f"![{alt}]") == 2  # light and dark
+    assert "<figcaption>The Indian IPO target is fairly balanced" in page
+    assert "<figcaption>The PyTorch training loop: data becomes tensors" in page
+
+
+def test_dataset_is_published_byte_for_byte(built_site):
+    assert (built_site / "data" / data.FILENAME).read_bytes() == data.dataset_path().read_bytes()
+
+
+def test_notebooks_are_executed_and_downloadable(built_site):
+    for source in notebooks.sources():
+        page_dir = built_site / "notebooks" / source.stem
+        download = page_dir / f"{source.stem}.ipynb"
+        nb = nbformat.read(download, as_version=4)
+        nbformat.validate(nb)
+        html = (page_dir / "index.html").read_text(encoding="utf-8")
+        assert 'class="md-content__button md-icon course-download"' in html
+        assert f'href="{source.stem}.ipynb"' in html
+        assert "jp-OutputArea-output" in html, f"{source.name}: no executed output on its page"
+
+
+def test_lesson_1_notebook_shows_its_real_outputs(built_site):
+    html = (built_site / "notebooks" / "01_deep_learning_fundamentals" / "index.html").read_text(encoding="utf-8")
+    outputs = re.findall(r'<div class="jp-RenderedText jp-OutputArea-output[^>]*>\s*<pre>(.*?)</pre>', html, re.S)
+    printed = "\n".join(re.sub(r"<[^>]+>", "", o) for o in outputs)
+    for line in ("Shape: (319, 10)", "gain rate: 0.545", "X shape: (319, 6)", "Gain examples: 174"):
+        assert line in printed
+
+
+def test_hints_are_collapsible_and_callouts_are_admonitions(built_site):
+    html = (built_site / "lessons" / "01-deep-learning-fundamentals" / "index.html").read_text(encoding="utf-8")
+    assert html.count('<details class="tip">') == 3
+    assert html.count('<details class="success">') == 3
+    for kind in ("abstract", "note", "tip", "info", "warning"):
+        assert f'<div class="admonition {kind}">' in html
+    assert "<table>" in html and "<code>Subscription_QIB</code>" in html
+
+
+def test_site_features(built_site):
+    index = (built_site / "index.html").read_text(encoding="utf-8")
+    assert "<title>Deep Learning with PyTorch</title>" in index
+    assert 'name="description" content="Deep Learning with PyTorch, taught end to end' in index
+    assert (built_site / "search" / "search_index.json").is_file()
+    assert 'data-md-component="palette"' in index or "md-option" in index  # light/dark toggle
+    lesson = (built_site / "lessons" / "01-deep-learning-fundamentals" / "index.html").read_text(encoding="utf-8")
+    assert "md-footer__link--prev" in lesson and "md-footer__link--next" in lesson
+    assert '"content.code.copy"' in lesson
