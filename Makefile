@@ -26,8 +26,11 @@ setup: $(STAMP)
 serve: setup
 	$(BIN)/mkdocs serve --strict -a 127.0.0.1:8000
 
+# Built beside site/ and swapped in only when the whole build succeeded.
 build: setup
-	$(BIN)/mkdocs build --strict
+	rm -rf .cache/site-next
+	$(BIN)/mkdocs build --strict --site-dir .cache/site-next
+	rm -rf site && mv .cache/site-next site
 
 test: setup
 	$(BIN)/pytest

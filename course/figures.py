@@ -7,20 +7,32 @@ matplotlib ``Figure``; it is drawn twice, for the light and the dark theme, and
 published as ``figures/<lesson-slug>/<name>-light.svg`` and ``...-dark.svg``.
 
 Export is deterministic: fixed SVG ids, no dates, text drawn as paths (no fonts needed).
+
+Each figure is cached under ``.cache/build/figures`` by a key of its own (see ``course.cache``):
+the figure module's source without the other figures' functions, the local modules it imports,
+the dataset and the library versions. Editing one figure function redraws that figure only;
+editing a helper the module shares redraws the module's figures; with nothing changed, nothing
+is imported or drawn.
 """
 
 from __future__ import annotations
 
+import ast
 import importlib.util
 import io
+import logging
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 from typing import Callable, Iterator
 
-from course import ROOT
+from course import ROOT, cache
 
 FIGURE_DIR = ROOT / "assets" / "figures"
+CACHE_DIR = cache.CACHE_DIR / "figures"
+log = logging.getLogger("mkdocs.course.figures")
+stats: Counter = Counter()  # "drawn" and "cached" figure files, for tests and the benchmark
 
 
 @dataclass(frozen=True)
@@ -114,11 +126,73 @@ def to_svg(fig) -> bytes:
     return buffer.getvalue()
 
 
-def render_all() -> Iterator[tuple[str, bytes, Path]]:
+def declared_figures(path: Path) -> dict[str, tuple[int, int]]:
+    """Figure name -> (first, last) source line of its function, read without importing."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    found = {}
+    for node in tree.body:
+        if not isinstance(node, ast.FunctionDef):
+            continue
+        for deco in node.decorator_list:
+            if (
+                isinstance(deco, ast.Call)
+                and getattr(deco.func, "id", None) == "figure"
+                and deco.args
+                and isinstance(deco.args[0], ast.Constant)
+            ):
+                first = min([node.lineno] + [d.lineno for d in node.decorator_list])
+                found[deco.args[0].value] = (first, node.end_lineno)
+    return found
+
+
+def figure_keys(path: Path) -> dict[str, str]:
+    """A cache key per figure: the module minus the other figures' functions, plus its inputs."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    declared = declared_figures(path)
+    keys = {}
+    for name in declared:
+        masked = list(lines)
+        for other, (first, last) in declared.items():
+            if other != name:
+                masked[first - 1 : last] = [""] * (last - first + 1)
+        source = "\n".join(masked).encode()
+        keys[name] = cache.key(path, name, source=source)
+    return keys
+
+
+def render_all(use_cache: bool = True) -> Iterator[tuple[str, bytes, Path]]:
     """Yield ``(site path, svg bytes, source module)`` for every figure in both themes."""
+    used = set()
     for path in figure_modules():
-        module = load_module(path)
-        for name, func in figures_of(module).items():
+        module = None
+        keys = figure_keys(path)
+        for name, fig_key in keys.items():
             for theme in THEMES:
                 uri = f"figures/{slug(path)}/{name}-{theme.name}.svg"
-                yield uri, to_svg(draw(func, theme)), path
+                stored = CACHE_DIR / f"{fig_key[:32]}-{theme.name}.svg"
+                used.add(stored.name)
+                if use_cache and stored.is_file():
+                    stats["cached"] += 1
+                    yield uri, stored.read_bytes(), path
+                    continue
+                if module is None:
+                    module = load_module(path)
+                    functions = figures_of(module)
+                    if set(functions) != set(keys):
+                        raise RuntimeError(
+                            f"{path}: @figure names {sorted(functions)} do not match the "
+                            f"declared ones {sorted(keys)}; use @figure(\"name\") with a literal name"
+                        )
+                svg = to_svg(draw(functions[name], theme))
+                stats["drawn"] += 1
+                log.info("Drew figure %s", uri)
+                if use_cache:
+                    CACHE_DIR.mkdir(parents=True, exist_ok=True)
+                    tmp = stored.with_suffix(".tmp")
+                    tmp.write_bytes(svg)
+                    tmp.replace(stored)
+                yield uri, svg, path
+    if use_cache and CACHE_DIR.is_dir():
+        for stale in CACHE_DIR.glob("*.svg"):
+            if stale.name not in used:
+                stale.unlink()

@@ -1,4 +1,10 @@
-"""Companion notebooks: ``lessons_src/NN_name.py`` (jupytext percent format) -> ``NN_name.ipynb``."""
+"""Companion notebooks: ``lessons_src/NN_name.py`` (jupytext percent format) -> ``NN_name.ipynb``.
+
+mkdocs-jupyter executes and renders the ``.ipynb`` and caches the result keyed on the
+notebook's bytes only. Each notebook therefore carries its dependency key (``course.cache``:
+its source, the local modules it imports, the dataset, the library and execution-stack
+versions) in its metadata, so that mkdocs-jupyter's cache is invalidated by any of them.
+"""
 
 from __future__ import annotations
 
@@ -6,17 +12,22 @@ import re
 import shutil
 from pathlib import Path
 
-from course import ROOT, data
+from course import ROOT, cache, data
 
 SOURCE_DIR = ROOT / "lessons_src"
 BUILD_DIR = ROOT / ".cache" / "notebooks"
+EXECUTION_STACK = ("nbconvert", "nbclient", "ipykernel", "mkdocs-jupyter", "jupytext")
 
 
 def sources() -> list[Path]:
     return sorted(SOURCE_DIR.glob("[0-9]*.py"))
 
 
-def to_ipynb(source: Path) -> str:
+def build_key(source: Path) -> str:
+    return cache.key(source, cache.library_versions(EXECUTION_STACK))
+
+
+def to_ipynb(source: Path, key: str | None = None) -> str:
     """The notebook JSON for a percent-format source, with a Python 3 kernelspec."""
     import jupytext
 
@@ -27,6 +38,10 @@ def to_ipynb(source: Path) -> str:
         "name": "python3",
     }
     notebook.metadata.pop("jupytext", None)
+    for number, cell in enumerate(notebook.cells, 1):  # jupytext would draw random ids
+        cell["id"] = f"cell-{number}"
+    if key:
+        notebook.metadata["course"] = {"build_key": key}
     return jupytext.writes(notebook, fmt="ipynb")
 
 
@@ -34,7 +49,7 @@ def build(csv_path: Path, out_dir: Path = BUILD_DIR) -> list[Path]:
     """Write every notebook to ``out_dir`` beside a copy of the dataset; return their paths.
 
     The copy lets a notebook run ``pd.read_csv("indian_ipo.csv")`` as on the reader's machine.
-    A notebook file is rewritten only when its content changed.
+    A notebook is converted again only when its key changed.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     target_csv = out_dir / data.FILENAME
@@ -43,9 +58,11 @@ def build(csv_path: Path, out_dir: Path = BUILD_DIR) -> list[Path]:
     built = []
     for source in sources():
         target = out_dir / f"{source.stem}.ipynb"
-        content = to_ipynb(source)
-        if not target.exists() or target.read_text(encoding="utf-8") != content:
-            target.write_text(content, encoding="utf-8")
+        stamp = out_dir / f"{source.stem}.key"
+        key = build_key(source)
+        if not (target.exists() and stamp.exists() and stamp.read_text() == key):
+            target.write_text(to_ipynb(source, key), encoding="utf-8")
+            stamp.write_text(key)
         built.append(target)
     return built
 
@@ -60,3 +77,18 @@ _MERMAID = re.compile(r"<script type=\"module\">(?:(?!</script>).)*?mermaid(?:(?
 def strip_remote_scripts(html: str) -> str:
     """Remove nbconvert's MathJax loader and mermaid importer from a rendered notebook."""
     return _MERMAID.sub("", _MATHJAX.sub("", html))
+
+
+def explain_failure(src_uri: str, exc: Exception) -> str:
+    """Name the source file and line of the notebook cell that raised during execution."""
+    from course.percent import code_cells
+
+    source = SOURCE_DIR / Path(src_uri).with_suffix(".py").name
+    where = str(source.relative_to(ROOT))
+    message = str(exc)
+    for cell in code_cells(source) if source.is_file() else []:
+        if cell.source.strip() and cell.source.strip() in message:
+            where = f"{where}:{cell.first_lineno}"
+            break
+    error = f"{getattr(exc, 'ename', type(exc).__name__)}: {getattr(exc, 'evalue', '')}".rstrip(": ")
+    return f"Notebook cell failed at {where}: {error}"

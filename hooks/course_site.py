@@ -9,13 +9,18 @@ The work is done by ``course.*``; each hook only hands its results to MkDocs.
 
 from __future__ import annotations
 
+import sys
 import traceback
+from pathlib import Path
 
-from mkdocs.exceptions import PluginError
-from mkdocs.plugins import event_priority
-from mkdocs.structure.files import File
+# The project's own code comes from this checkout, whatever else is installed.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from course import ROOT, data, figures, notebooks
+from mkdocs.exceptions import PluginError  # noqa: E402
+from mkdocs.plugins import event_priority  # noqa: E402
+from mkdocs.structure.files import File  # noqa: E402
+
+from course import ROOT, data, figures, notebooks  # noqa: E402
 
 
 # Before mkdocs-jupyter's on_files, so that it sees the generated notebooks.
@@ -58,3 +63,20 @@ def on_page_content(html, page, config, files):
     if page.file.src_uri.endswith(".ipynb"):
         return notebooks.strip_remote_scripts(html)
     return html
+
+
+# After mkdocs-jupyter has replaced the notebook page's render method: a failing cell then
+# fails the build naming the notebook source file and line, not an nbconvert traceback.
+@event_priority(-50)
+def on_pre_page(page, config, files):
+    if page.file.src_uri.endswith(".ipynb"):
+        render = page.render
+
+        def render_or_explain(*args, **kwargs):
+            try:
+                return render(*args, **kwargs)
+            except Exception as exc:
+                raise PluginError(notebooks.explain_failure(page.file.src_uri, exc)) from None
+
+        page.render = render_or_explain
+    return page

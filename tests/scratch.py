@@ -1,0 +1,63 @@
+"""Scratch copies of the project, for tests that change sources or build from cold."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from course import ROOT, data
+
+
+def project_files() -> list[str]:
+    """Tracked and untracked-but-not-ignored files, as in the working tree."""
+    listed = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
+        cwd=ROOT, capture_output=True, text=True, check=True,
+    ).stdout
+    return [f for f in listed.split("\0") if f and (ROOT / f).is_file()]
+
+
+def scratch_copy(target: Path, warm_cache: bool = False) -> Path:
+    """Copy the project into ``target``; with ``warm_cache``, also its build caches."""
+    for name in project_files():
+        dest = target / name
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / name, dest)
+    if warm_cache:
+        for sub in ("build", "mkdocs-jupyter", "notebooks"):
+            if (ROOT / ".cache" / sub).is_dir():
+                shutil.copytree(ROOT / ".cache" / sub, target / ".cache" / sub)
+    return target
+
+
+def edit(path: Path, old: str, new: str, count: int = 1) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) >= 1, f"{old!r} not found in {path}"
+    path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+def run(args: list[str], cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:
+    """Run a command in a scratch project; it finds the verified dataset through $IPO_DATA_DIR."""
+    dataset_dir = str(data.dataset_path().parent)
+    result = subprocess.run(
+        args, cwd=cwd, capture_output=True, text=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", data.ENV_VAR: dataset_dir, **(env or {})},
+    )
+    result.output = result.stdout + result.stderr
+    return result
+
+
+def build(project: Path, site: str = "site", env: dict | None = None) -> subprocess.CompletedProcess:
+    return run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", site], project, env)
+
+
+def executions(result: subprocess.CompletedProcess) -> dict[str, int]:
+    """How many notebooks were executed and figure files drawn, read from the build log."""
+    return {
+        "notebooks": len(re.findall(r"Converting notebook \(execute=True\)", result.output)),
+        "figures": len(re.findall(r"Drew figure ", result.output)),
+    }

@@ -1,0 +1,106 @@
+"""Each fault fails the tests or the build, naming the file and line, and serves nothing half-built.
+
+Every test injects one fault into a scratch copy of the project (with a warm build cache, so
+only the faulty part is executed again).
+"""
+
+import re
+import sys
+
+import pytest
+
+from course import ROOT
+from tests import scratch
+
+pytestmark = pytest.mark.slow
+
+LESSON = "docs/lessons/01-deep-learning-fundamentals.md"
+NOTEBOOK = "lessons_src/01_deep_learning_fundamentals.py"
+FIGURES = "assets/figures/01_deep_learning_fundamentals.py"
+
+
+@pytest.fixture
+def project(tmp_path, built_site):  # built_site: the project's own cache is warm by now
+    return scratch.scratch_copy(tmp_path / "project", warm_cache=True)
+
+
+def line_of(path, text):
+    return next(n for n, line in enumerate(path.read_text().splitlines(), 1) if text in line)
+
+
+def run_pytest(project, *args):
+    return scratch.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *args], project)
+
+
+def test_a_snippet_that_raises(project):
+    page = project / LESSON
+    scratch.edit(page, 'print("X shape:", X.shape)', 'print("X shape:", X.shape.columns)')
+    result = run_pytest(project, LESSON)
+    assert result.returncode == 1
+    line = line_of(page, "X.shape.columns")
+    assert f"{LESSON}:{line}: AttributeError" in result.output
+
+
+def test_a_drifted_output(project):
+    page = project / LESSON
+    scratch.edit(page, "# Output: gain rate: 0.545", "# Output: gain rate: 0.546")
+    result = run_pytest(project, LESSON)
+    assert result.returncode == 1
+    line = line_of(page, "gain rate: 0.546")
+    assert f"{LESSON}:{line}: printed output differs" in result.output
+    assert "-gain rate: 0.546" in result.output and "+gain rate: 0.545" in result.output
+
+
+def test_a_block_the_runner_would_silently_skip(project):
+    page = project / LESSON
+    scratch.edit(page, "```python\nfeature_cols = [", '```python title="features.py"\nfeature_cols = [')
+    result = run_pytest(project, "tests/test_blocks_accounted.py")
+    assert result.returncode == 1
+    assert f"{LESSON}:{line_of(page, 'title=')}: ```python title=" in result.output
+
+
+def test_a_figure_that_raises_fails_the_build_and_keeps_the_old_site(project):
+    scratch.edit(project / FIGURES, "    counts = class_counts()\n", "    counts = class_counts()\n    raise ValueError('no bars today')\n")
+    (project / "site").mkdir()
+    (project / "site" / "index.html").write_text("the previous, good build")
+    result = scratch.run(["make", "build", f"BIN={sys.prefix}/bin", "STAMP="], project)
+    assert result.returncode != 0
+    line = line_of(project / FIGURES, "no bars today")
+    assert re.search(rf"Figure code failed at \S*{re.escape(FIGURES)}:{line}: ValueError: no bars today", result.output)
+    assert (project / "site" / "index.html").read_text() == "the previous, good build"
+
+
+def test_a_notebook_cell_that_raises(project):
+    scratch.edit(project / NOTEBOOK, "# %% [markdown]\n# ## Practice exercises", "# %%\nundefined_thing + 1\n\n# %% [markdown]\n# ## Practice exercises")
+    result = scratch.build(project)
+    assert result.returncode != 0
+    line = line_of(project / NOTEBOOK, "undefined_thing + 1")
+    assert f"Notebook cell failed at {NOTEBOOK}:{line}: NameError" in result.output
+
+
+def test_a_broken_internal_link(project):
+    scratch.edit(project / LESSON, "## Summary\n", "## Summary\n\nSee [the glossary](glossary.md).\n")
+    result = scratch.build(project)
+    assert result.returncode != 0
+    assert re.search(r"lessons/01-deep-learning-fundamentals\.md.*glossary\.md", result.output)
+
+
+def test_a_missing_dataset(project, tmp_path):
+    (tmp_path / "empty").mkdir()
+    result = scratch.build(project, env={"IPO_DATA_DIR": str(tmp_path / "empty")})
+    assert result.returncode != 0
+    assert "Dataset not found" in result.output and "indian_ipo.csv" in result.output
+    assert not (project / "site").exists()
+
+
+def test_a_corrupted_dataset(project, tmp_path):
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    original = (ROOT.parent / "shared" / "data" / "indian_ipo.csv")
+    from course import data
+
+    lines = data.dataset_path().read_text().splitlines(keepends=True)
+    (bad / "indian_ipo.csv").write_text("".join(lines[:-1]))
+    result = scratch.build(project, env={"IPO_DATA_DIR": str(bad)})
+    assert result.returncode != 0
+    assert "Dataset rejected" in result.output and "318 rows instead of 319" in result.output
