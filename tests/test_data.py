@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from course import ROOT, data
+from tests.helpers import serve
 
 SHARED_CSV = data.dataset_path()
 
@@ -90,13 +91,8 @@ def local_server(tmp_path):
     """A throwaway HTTP server on 127.0.0.1 standing in for the course URL."""
     root = tmp_path / "served"
     root.mkdir()
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(root))
-    handler.log_message = lambda *args: None
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield root, f"http://127.0.0.1:{server.server_address[1]}/{data.FILENAME}"
-    server.shutdown()
+    with serve(root) as url:
+        yield root, f"{url}/{data.FILENAME}"
 
 
 def test_download_when_nothing_local(no_shared, local_server, monkeypatch):

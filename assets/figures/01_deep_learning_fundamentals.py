@@ -106,18 +106,18 @@ def training_loop(theme: Theme):
     s = training_step()
     n_features = s["X"].shape[1]
     stages = [
-        ("1  Data to tensors", f"{s['rows']} IPOs, {n_features} features\nX: float32 {tuple(s['X'].shape)}\ny: float32 {tuple(s['y'].shape)}"),
-        ("2  Forward pass", f"Linear({n_features}, {HIDDEN}) > ReLU\n> Linear({HIDDEN}, 1)\nlogits: {tuple(s['logits'].shape)}"),
-        ("3  Loss", f"BCEWithLogitsLoss\nloss = {s['loss_before']:.4f}"),
-        ("4  Backprop", f"loss.backward()\n{s['n_params']} gradients\n|grad| = {s['grad_norm']:.4f}"),
-        ("5  Optimizer step", f"SGD, lr = {LEARNING_RATE}\nloss after the step\n= {s['loss_after']:.4f}"),
+        ("1 Data to tensors", f"X: float32 {tuple(s['X'].shape)}\ny: float32 {tuple(s['y'].shape)}"),
+        ("2 Forward pass", f"Linear({n_features}, {HIDDEN}), ReLU,\nLinear({HIDDEN}, 1)\nlogits {tuple(s['logits'].shape)}"),
+        ("3 Loss", f"BCEWithLogitsLoss\nloss = {s['loss_before']:.4f}"),
+        ("4 Backprop", f"loss.backward()\n{s['n_params']} gradients\n|grad| = {s['grad_norm']:.4f}"),
+        ("5 Optimizer step", f"SGD, lr = {LEARNING_RATE}\nnew loss = {s['loss_after']:.4f}"),
     ]
 
-    fig, ax = plt.subplots(figsize=(11, 4.3))
-    ax.set_xlim(0, 13.5)
+    fig, ax = plt.subplots(figsize=(9.2, 3.7))
+    ax.set_xlim(0, 13.8)
     ax.set_ylim(0, 4.4)
     ax.axis("off")
-    width, height, gap, y0 = 2.4, 2.1, 0.28, 1.5
+    width, height, gap, y0 = 2.56, 2.1, 0.2, 1.5
     centers = []
     for i, (title, body) in enumerate(stages):
         x0 = 0.2 + i * (width + gap)
@@ -127,8 +127,8 @@ def training_loop(theme: Theme):
                 facecolor=theme.box, edgecolor=theme.accent, linewidth=1.6,
             )
         )
-        ax.text(x0 + width / 2, y0 + height - 0.3, title, ha="center", va="center", fontweight="bold", fontsize=10.5)
-        ax.text(x0 + width / 2, y0 + height / 2 - 0.22, body, ha="center", va="center", fontsize=9.2, color=theme.fg, linespacing=1.45)
+        ax.text(x0 + width / 2, y0 + height - 0.3, title, ha="center", va="center", fontweight="bold", fontsize=9.2)
+        ax.text(x0 + width / 2, y0 + height / 2 - 0.22, body, ha="center", va="center", fontsize=8.4, color=theme.fg, linespacing=1.45)
         centers.append(x0 + width / 2)
         if i:
             ax.add_patch(
@@ -146,14 +146,14 @@ def training_loop(theme: Theme):
         )
     )
     ax.text(
-        (centers[1] + centers[4]) / 2, 0.12,
+        6.9, 0.12,
         "repeat with the updated weights: many steps make an epoch, many epochs make training",
-        ha="center", va="center", color=theme.accent2, fontsize=10,
+        ha="center", va="center", color=theme.accent2, fontsize=9,
     )
     ax.text(
-        6.65, 4.2,
+        6.9, 4.2,
         f"One real training step on the IPO data (seed {SEED}): "
         f"loss {s['loss_before']:.4f} before, {s['loss_after']:.4f} after",
-        ha="center", va="center", color=theme.muted, fontsize=10,
+        ha="center", va="center", color=theme.muted, fontsize=9,
     )
     return fig
