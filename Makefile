@@ -3,15 +3,18 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+CHROMIUM ?= /usr/bin/chromium
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export NO_MKDOCS_2_WARNING := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help setup serve build test test-fast clean lock
+.PHONY: help setup browser serve build test test-fast bench clean lock
 
 help:
 	@echo "make serve   build the site and serve it at http://127.0.0.1:8000 (live reload)"
 	@echo "make test    run every test: snippets, notebooks, figures, data, site build"
 	@echo "make build   build the static site into site/"
+	@echo "make bench   time builds and the snippet tests against their floors"
 	@echo "make clean   remove site/, caches and test artifacts"
 	@echo "make lock    re-pin constraints.txt from the current environment"
 
@@ -23,8 +26,15 @@ $(STAMP): pyproject.toml constraints.txt
 
 setup: $(STAMP)
 
+# Debian's Chromium for the browser tests (Playwright drives it; it never downloads a browser).
+$(CHROMIUM):
+	$(SUDO) apt-get update -qq
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+
+browser: $(CHROMIUM)
+
 serve: setup
-	$(BIN)/mkdocs serve --strict -a 127.0.0.1:8000
+	$(BIN)/mkdocs serve -a 127.0.0.1:8000
 
 # Built beside site/ and swapped in only when the whole build succeeded.
 build: setup
@@ -32,12 +42,15 @@ build: setup
 	$(BIN)/mkdocs build --strict --site-dir .cache/site-next
 	rm -rf site && mv .cache/site-next site
 
-test: setup
+test: setup browser
 	$(BIN)/pytest
 
 # Everything except the full site build.
 test-fast: setup
 	$(BIN)/pytest -m "not slow"
+
+bench: setup
+	$(BIN)/python -m course.bench
 
 clean:
 	rm -rf site .cache test-artifacts .pytest_cache

@@ -1,22 +1,48 @@
-"""Companion notebooks: ``lessons_src/NN_name.py`` (jupytext percent format) -> ``NN_name.ipynb``.
+"""Companion notebooks: ``lessons_src/NN_name.py`` (jupytext percent format) -> executed pages.
 
-mkdocs-jupyter executes and renders the ``.ipynb`` and caches the result keyed on the
-notebook's bytes only. Each notebook therefore carries its dependency key (``course.cache``:
-its source, the local modules it imports, the dataset, the library and execution-stack
-versions) in its metadata, so that mkdocs-jupyter's cache is invalidated by any of them.
+For each source the build
+
+1. converts it to ``NN_name.ipynb`` (the download readers get, without outputs);
+2. executes it with nbclient in a Jupyter kernel, next to a copy of the dataset, errors fatal;
+3. renders the executed notebook to HTML with mkdocs-jupyter's converter and nbconvert template.
+
+Steps 2 and 3 are cached under ``.cache/build/notebooks`` by a key of the notebook's inputs
+(``course.cache``: its source, the local modules it imports, the dataset, the library and
+execution-stack versions), so an unchanged notebook is neither executed nor rendered again, and
+the heavy Jupyter imports happen only when something has to be executed. Notebooks that must
+run are executed concurrently, one kernel each.
 """
 
 from __future__ import annotations
 
+import asyncio
+import json
+import logging
 import re
-import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 from course import ROOT, cache, data
 
 SOURCE_DIR = ROOT / "lessons_src"
 BUILD_DIR = ROOT / ".cache" / "notebooks"
+RENDER_CACHE = cache.CACHE_DIR / "notebooks"
 EXECUTION_STACK = ("nbconvert", "nbclient", "ipykernel", "mkdocs-jupyter", "jupytext")
+KERNEL = "python3"
+TIMEOUT = 600  # seconds a cell may run
+log = logging.getLogger("mkdocs.course.notebooks")
+
+
+@dataclass
+class Rendered:
+    source: Path
+    ipynb: Path  # the clean notebook offered for download
+    html: str
+    toc_tokens: list
+
+
+class NotebookError(RuntimeError):
+    """A notebook cell raised while the notebook was executed."""
 
 
 def sources() -> list[Path]:
@@ -24,47 +50,99 @@ def sources() -> list[Path]:
 
 
 def build_key(source: Path) -> str:
-    return cache.key(source, cache.library_versions(EXECUTION_STACK))
+    return cache.key(source, cache.library_versions(EXECUTION_STACK), KERNEL)
 
 
-def to_ipynb(source: Path, key: str | None = None) -> str:
+def to_ipynb(source: Path) -> str:
     """The notebook JSON for a percent-format source, with a Python 3 kernelspec."""
     import jupytext
 
     notebook = jupytext.read(source)
-    notebook.metadata["kernelspec"] = {
-        "display_name": "Python 3",
-        "language": "python",
-        "name": "python3",
-    }
+    notebook.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": KERNEL}
     notebook.metadata.pop("jupytext", None)
     for number, cell in enumerate(notebook.cells, 1):  # jupytext would draw random ids
         cell["id"] = f"cell-{number}"
-    if key:
-        notebook.metadata["course"] = {"build_key": key}
     return jupytext.writes(notebook, fmt="ipynb")
 
 
-def build(csv_path: Path, out_dir: Path = BUILD_DIR) -> list[Path]:
-    """Write every notebook to ``out_dir`` beside a copy of the dataset; return their paths.
+def _write_if_changed(path: Path, content: bytes) -> None:
+    if not path.exists() or path.read_bytes() != content:
+        path.write_bytes(content)
 
-    The copy lets a notebook run ``pd.read_csv("indian_ipo.csv")`` as on the reader's machine.
-    A notebook is converted again only when its key changed.
-    """
+
+def build(csv_path: Path, out_dir: Path = BUILD_DIR) -> list[Rendered]:
+    """Convert, execute (where the cache misses) and render every notebook."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    target_csv = out_dir / data.FILENAME
-    if not target_csv.exists() or target_csv.read_bytes() != Path(csv_path).read_bytes():
-        shutil.copyfile(csv_path, target_csv)
-    built = []
+    _write_if_changed(out_dir / data.FILENAME, Path(csv_path).read_bytes())
+    rendered, missing = [], []
     for source in sources():
-        target = out_dir / f"{source.stem}.ipynb"
-        stamp = out_dir / f"{source.stem}.key"
         key = build_key(source)
-        if not (target.exists() and stamp.exists() and stamp.read_text() == key):
-            target.write_text(to_ipynb(source, key), encoding="utf-8")
-            stamp.write_text(key)
-        built.append(target)
-    return built
+        stored = RENDER_CACHE / f"{key[:32]}.json"
+        ipynb = out_dir / f"{source.stem}.ipynb"
+        if stored.is_file() and ipynb.is_file():
+            cached = json.loads(stored.read_text(encoding="utf-8"))
+            rendered.append(Rendered(source, ipynb, cached["html"], cached["toc_tokens"]))
+        else:
+            _write_if_changed(ipynb, to_ipynb(source).encode())
+            missing.append((source, ipynb, stored))
+            rendered.append(None)
+    if missing:
+        executed = _execute_all([ipynb for _, ipynb, _ in missing], out_dir)
+        fresh = iter(_render(s, i, nb, stored) for (s, i, stored), nb in zip(missing, executed))
+        rendered = [r if r is not None else next(fresh) for r in rendered]
+    _evict(used={build_key(s)[:32] for s in sources()})
+    return rendered
+
+
+def _execute_all(paths: list[Path], workdir: Path) -> list:
+    """Execute notebooks concurrently, one kernel each; return the executed notebooks."""
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    notebooks = [nbformat.read(path, as_version=4) for path in paths]
+
+    async def run_all():
+        clients = [
+            NotebookClient(
+                nb, kernel_name=KERNEL, allow_errors=False, record_timing=False, timeout=TIMEOUT,
+                resources={"metadata": {"path": str(workdir)}},
+            )
+            for nb in notebooks
+        ]
+        return await asyncio.gather(*(c.async_execute() for c in clients), return_exceptions=True)
+
+    for path, outcome in zip(paths, asyncio.run(run_all())):
+        if isinstance(outcome, CellExecutionError):
+            raise NotebookError(explain_failure(path.name, outcome)) from None
+        if isinstance(outcome, BaseException):
+            raise NotebookError(f"Notebook {path.name} could not be executed: {outcome!r}") from outcome
+        log.info("Executed notebook %s", path.name)
+    return notebooks
+
+
+def _render(source: Path, ipynb: Path, executed, stored: Path) -> Rendered:
+    """HTML and table of contents of an executed notebook, via mkdocs-jupyter; then cache them."""
+    import nbformat
+    from mkdocs_jupyter import convert
+    from mkdocs_jupyter.plugin import _get_nb_toc_tokens
+
+    executed_path = ipynb.with_suffix(".executed.ipynb")
+    nbformat.write(executed, executed_path)
+    html = strip_remote_scripts(convert.nb2html(str(executed_path), execute=False, allow_errors=False))
+    toc_tokens, _title = _get_nb_toc_tokens(str(executed_path), 3)
+    RENDER_CACHE.mkdir(parents=True, exist_ok=True)
+    tmp = stored.with_suffix(".tmp")
+    tmp.write_text(json.dumps({"html": html, "toc_tokens": toc_tokens}), encoding="utf-8")
+    tmp.replace(stored)
+    return Rendered(source, ipynb, html, toc_tokens)
+
+
+def _evict(used: set[str]) -> None:
+    if RENDER_CACHE.is_dir():
+        for stale in RENDER_CACHE.glob("*.json"):
+            if stale.stem not in used:
+                stale.unlink()
 
 
 # nbconvert's page template loads MathJax (from an empty URL when none is configured) and
@@ -79,11 +157,11 @@ def strip_remote_scripts(html: str) -> str:
     return _MERMAID.sub("", _MATHJAX.sub("", html))
 
 
-def explain_failure(src_uri: str, exc: Exception) -> str:
+def explain_failure(name: str, exc: Exception) -> str:
     """Name the source file and line of the notebook cell that raised during execution."""
     from course.percent import code_cells
 
-    source = SOURCE_DIR / Path(src_uri).with_suffix(".py").name
+    source = SOURCE_DIR / Path(name).with_suffix(".py").name
     where = str(source.relative_to(ROOT))
     message = str(exc)
     for cell in code_cells(source) if source.is_file() else []:
@@ -92,3 +170,4 @@ def explain_failure(src_uri: str, exc: Exception) -> str:
             break
     error = f"{getattr(exc, 'ename', type(exc).__name__)}: {getattr(exc, 'evalue', '')}".rstrip(": ")
     return f"Notebook cell failed at {where}: {error}"
+

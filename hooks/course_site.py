@@ -2,14 +2,16 @@
 
 - ``data/indian_ipo.csv``: the verified dataset, so the lessons' download links work;
 - ``figures/<lesson>/<name>-{light,dark}.svg``: drawn by ``assets/figures/<lesson>.py``;
-- ``notebooks/<lesson>.ipynb``: built from ``lessons_src/``, rendered and executed by mkdocs-jupyter.
+- ``notebooks/<lesson>/``: each companion notebook, executed and rendered as a page, with its
+  ``.ipynb`` beside it for download.
 
-The work is done by ``course.*``; each hook only hands its results to MkDocs.
+The work is done by ``course.*`` (and cached there); each hook only hands results to MkDocs.
 """
 
 from __future__ import annotations
 
 import sys
+import threading
 import traceback
 from pathlib import Path
 
@@ -17,14 +19,21 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from mkdocs.exceptions import PluginError  # noqa: E402
-from mkdocs.plugins import event_priority  # noqa: E402
 from mkdocs.structure.files import File  # noqa: E402
+from mkdocs.structure.toc import get_toc  # noqa: E402
 
 from course import ROOT, data, figures, notebooks  # noqa: E402
 
 
-# Before mkdocs-jupyter's on_files, so that it sees the generated notebooks.
-@event_priority(50)
+class NotebookPage(File):
+    """A rendered notebook: a documentation page whose source is an ``.ipynb``."""
+
+    rendered: notebooks.Rendered
+
+    def is_documentation_page(self) -> bool:
+        return True
+
+
 def on_files(files, config):
     try:
         csv_path = data.dataset_path()
@@ -32,24 +41,55 @@ def on_files(files, config):
         raise PluginError(str(exc)) from None
     files.append(File.generated(config, f"data/{data.FILENAME}", abs_src_path=str(csv_path)))
 
-    try:
-        for uri, svg, _source in figures.render_all():
-            files.append(File.generated(config, uri, content=svg))
-    except Exception as exc:
-        raise PluginError(_figure_failure(exc)) from None
+    # Notebooks execute in their kernels while the figures are drawn here.
+    outcome: dict = {}
 
-    for notebook in notebooks.build(csv_path):
-        # A plain File rooted in the build folder rather than File.generated: mkdocs-jupyter
-        # derives a notebook's path from src_dir, which generated files do not have.
-        files.append(
-            File(
-                f"{notebook.parent.name}/{notebook.name}",
-                src_dir=str(notebook.parent.parent),
-                dest_dir=config.site_dir,
-                use_directory_urls=config.use_directory_urls,
-            )
+    def build_notebooks():
+        try:
+            outcome["rendered"] = notebooks.build(csv_path)
+        except Exception as exc:  # re-raised below, in the build's own thread
+            outcome["error"] = exc
+
+    worker = threading.Thread(target=build_notebooks)
+    worker.start()
+    try:
+        generated = [File.generated(config, uri, content=svg) for uri, svg, _ in figures.render_all()]
+    except Exception as exc:
+        worker.join()
+        raise PluginError(_figure_failure(exc)) from None
+    worker.join()
+    if "error" in outcome:
+        raise PluginError(str(outcome["error"])) from None
+    for file in generated:
+        files.append(file)
+
+    for rendered in outcome["rendered"]:
+        name = rendered.source.stem
+        page = NotebookPage(
+            f"notebooks/{name}.ipynb",
+            src_dir=str(rendered.ipynb.parent),
+            dest_dir=config.site_dir,
+            use_directory_urls=config.use_directory_urls,
         )
+        page.abs_src_path = str(rendered.ipynb)
+        page.rendered = rendered
+        files.append(page)
+        download = f"notebooks/{name}/{name}.ipynb" if config.use_directory_urls else f"notebooks/{name}.ipynb"
+        files.append(File.generated(config, download, abs_src_path=str(rendered.ipynb)))
     return files
+
+
+def on_pre_page(page, config, files):
+    if isinstance(page.file, NotebookPage):
+        rendered = page.file.rendered
+
+        def render(config, files):
+            page.content = rendered.html
+            page.toc = get_toc(rendered.toc_tokens)
+
+        page.render = render
+        page.notebook_download = rendered.ipynb.name
+    return page
 
 
 def _figure_failure(exc: Exception) -> str:
@@ -57,26 +97,3 @@ def _figure_failure(exc: Exception) -> str:
     frames = [f for f in traceback.extract_tb(exc.__traceback__) if str(ROOT / "assets") in f.filename]
     where = f"{frames[-1].filename}:{frames[-1].lineno}" if frames else "a figure module"
     return f"Figure code failed at {where}: {type(exc).__name__}: {exc}"
-
-
-def on_page_content(html, page, config, files):
-    if page.file.src_uri.endswith(".ipynb"):
-        return notebooks.strip_remote_scripts(html)
-    return html
-
-
-# After mkdocs-jupyter has replaced the notebook page's render method: a failing cell then
-# fails the build naming the notebook source file and line, not an nbconvert traceback.
-@event_priority(-50)
-def on_pre_page(page, config, files):
-    if page.file.src_uri.endswith(".ipynb"):
-        render = page.render
-
-        def render_or_explain(*args, **kwargs):
-            try:
-                return render(*args, **kwargs)
-            except Exception as exc:
-                raise PluginError(notebooks.explain_failure(page.file.src_uri, exc)) from None
-
-        page.render = render_or_explain
-    return page

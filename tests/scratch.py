@@ -58,6 +58,6 @@ def build(project: Path, site: str = "site", env: dict | None = None) -> subproc
 def executions(result: subprocess.CompletedProcess) -> dict[str, int]:
     """How many notebooks were executed and figure files drawn, read from the build log."""
     return {
-        "notebooks": len(re.findall(r"Converting notebook \(execute=True\)", result.output)),
+        "notebooks": len(re.findall(r"Executed notebook ", result.output)),
         "figures": len(re.findall(r"Drew figure ", result.output)),
     }
