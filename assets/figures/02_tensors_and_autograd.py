@@ -1,0 +1,156 @@
+"""Figures of Lesson 2 - Tensors and Autograd.
+
+- ``feature-scales``: every IPO's six feature values, raw and standardised (strip plots);
+- ``computation-graph``: the graph autograd records for ``L = (w * x + b) ** 2``, with the
+  values of the forward pass and the gradients ``backward()`` computed, all taken from a real run.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from course import data
+from course.figures import Theme, figure
+
+FEATURES = [
+    "Issue_Size",
+    "Subscription_QIB",
+    "Subscription_HNI",
+    "Subscription_RII",
+    "Subscription_Total",
+    "Issue_Price",
+]
+JITTER_SEED = 0
+X0, W0, B0 = 3.0, 2.0, 1.0  # the lesson's small function: L = (w * x + b) ** 2
+
+
+@lru_cache(maxsize=1)
+def feature_values() -> dict:
+    """The feature tensor as the lesson builds it, raw and standardised with all rows' statistics."""
+    import torch
+
+    df = data.load()
+    X = torch.tensor(df[FEATURES].to_numpy(), dtype=torch.float32)
+    means, stds = X.mean(dim=0), X.std(dim=0)
+    return {"raw": X.numpy(), "standardised": ((X - means) / stds).numpy()}
+
+
+def _jitter(n_rows: int, n_features: int):
+    import numpy as np
+
+    rng = np.random.default_rng(JITTER_SEED)
+    return rng.uniform(-0.28, 0.28, size=(n_features, n_rows))
+
+
+@figure("feature-scales")
+def feature_scales(theme: Theme):
+    import matplotlib.pyplot as plt
+
+    values = feature_values()
+    n_rows, n_features = values["raw"].shape
+    jitter = _jitter(n_rows, n_features)
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4.4), sharey=True)
+    panels = [
+        ("raw", "Raw values: one feature sets the scale", "feature value (raw units)", theme.accent2),
+        ("standardised", "Standardised: (value - mean) / std", "standard deviations from the feature's mean", theme.accent),
+    ]
+    for ax, (key, title, xlabel, colour) in zip(axes, panels):
+        for i in range(n_features):
+            ax.scatter(
+                values[key][:, i], i + jitter[i], s=9, alpha=0.55, color=colour,
+                edgecolors="none", label=f"{key}:{FEATURES[i]}",
+            )
+        ax.set_title(title, fontsize=11.5)
+        ax.set_xlabel(xlabel)
+        ax.grid(axis="x", alpha=0.3)
+        ax.spines[["top", "right"]].set_visible(False)
+    axes[0].set_yticks(range(n_features), FEATURES)
+    axes[0].invert_yaxis()
+    axes[1].axvline(0, color=theme.muted, linewidth=1, linestyle="--")
+    fig.suptitle(f"The six features of all {n_rows} IPOs, one dot per IPO", color=theme.muted, fontsize=11)
+    fig.tight_layout()
+    return fig
+
+
+@lru_cache(maxsize=1)
+def graph_values() -> dict:
+    """Run the lesson's small function through autograd; return values, gradients and node names."""
+    import torch
+
+    x = torch.tensor(X0)
+    w = torch.tensor(W0, requires_grad=True)
+    b = torch.tensor(B0, requires_grad=True)
+    wx = w * x
+    z = wx + b
+    L = z**2
+    for t in (wx, z, L):
+        t.retain_grad()
+    L.backward()
+    return {
+        "value": {"x": x.item(), "w": w.item(), "b": b.item(), "wx": wx.item(), "z": z.item(), "L": L.item()},
+        "grad": {"w": w.grad.item(), "b": b.grad.item(), "wx": wx.grad.item(), "z": z.grad.item(), "L": L.grad.item()},
+        "x_grad": x.grad,
+        "op": {"wx": wx.grad_fn.name(), "z": z.grad_fn.name(), "L": L.grad_fn.name()},
+    }
+
+
+def _num(v: float) -> str:
+    return f"{v:g}"
+
+
+@figure("computation-graph")
+def computation_graph(theme: Theme):
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
+
+    g = graph_values()
+    val, grad, op = g["value"], g["grad"], g["op"]
+    # name: (centre x, centre y, title, value line, gradient line)
+    nodes = {
+        "x": (1.0, 3.0, "input x", f"= {_num(val['x'])}", "x.grad is None"),
+        "w": (1.0, 1.5, "leaf w", f"= {_num(val['w'])}  (requires_grad)", f"dL/dw = {_num(grad['w'])}"),
+        "b": (4.4, 3.85, "leaf b", f"= {_num(val['b'])}  (requires_grad)", None),
+        "wx": (4.4, 2.25, op["wx"], f"w * x = {_num(val['wx'])}", f"dL/d(w*x) = {_num(grad['wx'])}"),
+        "z": (7.8, 2.25, op["z"], f"z = w*x + b = {_num(val['z'])}", f"dL/dz = {_num(grad['z'])}"),
+        "L": (11.1, 2.25, op["L"], f"L = z**2 = {_num(val['L'])}", f"dL/dL = {_num(grad['L'])}"),
+    }
+    edges = [("x", "wx"), ("w", "wx"), ("wx", "z"), ("b", "z"), ("z", "L")]
+    width, height = 2.6, 0.9
+
+    fig, ax = plt.subplots(figsize=(11, 4.6))
+    ax.set_xlim(-0.4, 12.6)
+    ax.set_ylim(0.3, 4.8)
+    ax.axis("off")
+    for name, (cx, cy, title, value, gradient) in nodes.items():
+        edge = theme.muted if name == "x" else theme.accent
+        ax.add_patch(
+            FancyBboxPatch(
+                (cx - width / 2, cy - height / 2), width, height,
+                boxstyle="round,pad=0.02,rounding_size=0.12",
+                facecolor=theme.box, edgecolor=edge, linewidth=1.6,
+            )
+        )
+        ax.text(cx, cy + 0.17, title, ha="center", va="center", fontsize=10, fontweight="bold",
+                color=theme.muted if name == "x" else theme.fg)
+        ax.text(cx, cy - 0.19, value, ha="center", va="center", fontsize=9.5, color=theme.fg)
+        if gradient:
+            ax.text(cx, cy - height / 2 - 0.22, gradient, ha="center", va="center", fontsize=10,
+                    color=theme.muted if name == "x" else theme.accent2, fontweight="bold")
+    # b's gradient sits beside its box, clear of the arrow to the addition
+    bx, by = nodes["b"][:2]
+    ax.text(bx - width / 2 - 0.15, by, f"dL/db = {_num(grad['b'])}", ha="right", va="center",
+            fontsize=10, color=theme.accent2, fontweight="bold")
+    for a, b in edges:
+        sx, sy = nodes[a][:2]
+        ex, ey = nodes[b][:2]
+        if a == "b":  # down into the top of the addition
+            start, end = (sx + width / 2, sy), (ex - 0.4, ey + height / 2 + 0.04)
+        else:
+            start, end = (sx + width / 2, sy), (ex - width / 2, ey)
+        ax.add_patch(FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=15,
+                                     color=theme.fg, linewidth=1.3))
+    ax.text(10.2, 4.3, "forward pass: values flow\nleft to right along the arrows", ha="center",
+            va="center", fontsize=10.5, color=theme.fg)
+    ax.text(7.8, 0.7, "backward(): the gradients (orange) flow right to left by the chain rule",
+            ha="center", va="center", fontsize=10.5, color=theme.accent2)
+    return fig
