@@ -8,13 +8,14 @@ SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export NO_MKDOCS_2_WARNING := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help setup browser serve build test test-fast bench clean lock
+.PHONY: help setup browser serve build test test-fast outputs bench clean lock
 
 help:
 	@echo "make serve   build the site and serve it at http://127.0.0.1:8000 (live reload)"
 	@echo "make test    run every test: snippets, notebooks, figures, data, site build"
 	@echo "make build   build the static site into site/"
 	@echo "make bench   time builds and the snippet tests against their floors"
+	@echo "make outputs rewrite every # Output: comment to what the code prints (review the diff)"
 	@echo "make clean   remove site/, caches and test artifacts"
 	@echo "make lock    re-pin constraints.txt from the current environment"
 
@@ -48,6 +49,11 @@ test: setup browser
 # Everything except the full site build.
 test-fast: setup
 	$(BIN)/pytest -m "not slow"
+
+# After a deliberate library upgrade: refresh the documented outputs, then review `git diff`.
+outputs: setup
+	$(BIN)/pytest -q -p no:randomly --update-outputs docs tests/test_notebooks.py
+	git diff --stat -- docs lessons_src
 
 bench: setup
 	$(BIN)/python -m course.bench

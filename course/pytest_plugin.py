@@ -25,8 +25,17 @@ from course import ROOT, data, snippets
 DOCS = ROOT / "docs"
 
 
+def pytest_addoption(parser):
+    parser.addoption(
+        "--update-outputs",
+        action="store_true",
+        help="rewrite the # Output: comments of pages and notebooks to what the code prints",
+    )
+
+
 def pytest_configure(config):
     os.environ.setdefault("MPLBACKEND", "Agg")
+    config._output_updates = {}  # path -> [(first_lineno, old_code, new_code)]
 
 
 def pytest_sessionstart(session):
@@ -43,6 +52,16 @@ def pytest_sessionfinish(session):
     workdir = getattr(session.config, "_lesson_workdir", None)
     if workdir:
         shutil.rmtree(workdir, ignore_errors=True)
+    for path, replacements in session.config._output_updates.items():
+        snippets.rewrite(path, replacements)
+
+
+def record_update(config, path, first_lineno, old, new) -> bool:
+    """Queue a rewrite of ``old`` to ``new`` (with --update-outputs); True if queued."""
+    if not config.getoption("--update-outputs") or old == new:
+        return False
+    config._output_updates.setdefault(Path(path), []).append((first_lineno, old, new))
+    return True
 
 
 def pytest_collect_file(file_path, parent):
@@ -52,8 +71,24 @@ def pytest_collect_file(file_path, parent):
 
 
 def python_blocks(path: Path):
-    """The blocks pytest-codeblocks extracts from ``path`` whose language is Python."""
-    return [b for b in extract_from_file(path) if b.syntax == "python"]
+    """The blocks pytest-codeblocks extracts from ``path`` whose language is Python.
+
+    Their code is re-read from the file: pytest-codeblocks drops the blank lines of indented
+    blocks (those inside admonitions), which would shift every line number reported after them.
+    """
+    lines = Path(path).read_text(encoding="utf-8").splitlines()
+    blocks = [b for b in extract_from_file(path) if b.syntax == "python"]
+    for block in blocks:
+        fence = lines[block.lineno - 1]
+        indent = len(fence) - len(fence.lstrip())
+        ticks = fence.lstrip()[: len(fence.lstrip()) - len(fence.lstrip().lstrip("`"))]
+        body = []
+        for line in lines[block.lineno :]:
+            if line.lstrip().startswith(ticks):
+                break
+            body.append(line[min(indent, len(line) - len(line.lstrip())) :])
+        block.code = "".join(line + "\n" for line in body)
+    return blocks
 
 
 class LessonPage(pytest.File):
@@ -81,6 +116,9 @@ class LessonPage(pytest.File):
                     raise snippets.SnippetError(
                         f"{filename}:{block.lineno}: expected\n{block.expected_output}got\n{printed}"
                     )
+            elif self.config.getoption("--update-outputs"):
+                new = snippets.updated(block.code, self.namespace, filename, block.lineno + 1)
+                record_update(self.config, self.path, block.lineno + 1, block.code, new)
             else:
                 snippets.check(block.code, self.namespace, filename, block.lineno + 1)
         finally:

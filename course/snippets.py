@@ -120,3 +120,79 @@ def check(code: str, namespace: dict, filename: str, first_lineno: int = 1) -> s
     if problem:
         raise SnippetError(problem)
     return printed
+
+
+def _output_groups(code: str) -> list[tuple[int, int]]:
+    """(first, last) 0-based line indexes of each ``# Output:`` group in ``code``."""
+    groups, current = [], None
+    for index, line in enumerate(code.splitlines()):
+        if OUTPUT_START.match(line):
+            if current:
+                groups.append(current)
+            current = (index, index)
+        elif current and current[1] == index - 1 and COMMENT_LINE.match(line):
+            current = (current[0], index)
+        elif current:
+            groups.append(current)
+            current = None
+    if current:
+        groups.append(current)
+    return groups
+
+
+def _format_output(printed: str, indent: str) -> list[str]:
+    lines = _normalise(printed)
+    if len(lines) == 1:
+        return [f"{indent}# Output: {lines[0]}"]
+    return [f"{indent}# Output:"] + [f"{indent}# {line}".rstrip() for line in lines]
+
+
+def updated(code: str, namespace: dict, filename: str, first_lineno: int = 1) -> str:
+    """``code`` with each ``# Output:`` group rewritten to what the code above it prints.
+
+    The code between groups runs piece by piece, so each group gets its own output; output that
+    nothing documents yet gets a new group at the end of the block.
+    """
+    lines = code.splitlines()
+    result, start = [], 0
+    groups = _output_groups(code) + [(len(lines), len(lines) - 1)]
+    for first, last in groups:
+        chunk = "\n".join(lines[start:first]) + "\n"
+        try:
+            printed = run(chunk, namespace, filename, first_lineno + start)
+        except SyntaxError as exc:
+            raise SnippetError(
+                f"{filename}:{first_lineno + first}: cannot update this output by itself "
+                f"(the code above it is not complete on its own: {exc.msg})"
+            ) from None
+        result.extend(lines[start:first])
+        if first < len(lines):
+            indent = lines[first][: len(lines[first]) - len(lines[first].lstrip())]
+            result.extend(_format_output(printed, indent) if _normalise(printed) else lines[first : last + 1])
+        elif _normalise(printed):
+            result.extend(_format_output(printed, ""))
+        start = last + 1
+    return "\n".join(result) + ("\n" if code.endswith("\n") else "")
+
+
+def rewrite(path, replacements: list[tuple[int, str, str]]) -> None:
+    """Replace code in a file: ``(first_lineno, old_code, new_code)``, old code as extracted.
+
+    Lines keep the indentation the old code had in the file (blocks inside admonitions).
+    """
+    from pathlib import Path
+
+    path = Path(path)
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    for first_lineno, old, new in sorted(replacements, reverse=True):
+        old_lines = old.splitlines()
+        start = first_lineno - 1
+        original = lines[start : start + len(old_lines)]
+        indent = ""
+        if original and old_lines and old_lines[0]:
+            indent = original[0][: len(original[0]) - len(original[0].lstrip())]
+            indent = indent[: len(indent) - (len(old_lines[0]) - len(old_lines[0].lstrip()))]
+        lines[start : start + len(old_lines)] = [
+            (indent + line if line else "") + "\n" for line in new.splitlines()
+        ]
+    path.write_text("".join(lines), encoding="utf-8")

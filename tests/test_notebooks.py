@@ -6,6 +6,7 @@ import shutil
 import pytest
 
 from course import ROOT, data, notebooks, snippets
+from course.pytest_plugin import record_update
 from course.percent import code_cells
 
 SOURCES = notebooks.sources()
@@ -17,7 +18,7 @@ def test_every_lesson_has_a_notebook():
 
 
 @pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.name)
-def test_notebook_runs_and_prints_its_documented_output(source, tmp_path, monkeypatch):
+def test_notebook_runs_and_prints_its_documented_output(source, tmp_path, monkeypatch, pytestconfig):
     shutil.copyfile(data.dataset_path(), tmp_path / data.FILENAME)
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("MPLBACKEND", "Agg")
@@ -27,8 +28,14 @@ def test_notebook_runs_and_prints_its_documented_output(source, tmp_path, monkey
     assert cells, f"{filename} has no code cells"
     checked = 0
     for cell in cells:
+        if pytestconfig.getoption("--update-outputs"):
+            new = snippets.updated(cell.source, namespace, filename, cell.first_lineno)
+            record_update(pytestconfig, source, cell.first_lineno, cell.source, new)
+            continue
         snippets.check(cell.source, namespace, filename, cell.first_lineno)
         checked += len(snippets.expected_output(cell.source))
+    if pytestconfig.getoption("--update-outputs"):
+        return
     assert checked, f"{filename} documents no output at all"
 
 
