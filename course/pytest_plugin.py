@@ -56,6 +56,21 @@ def pytest_sessionfinish(session):
         snippets.rewrite(path, replacements)
 
 
+def pytest_terminal_summary(terminalreporter):
+    """One line that accounts for every code block collected from the pages."""
+    outcomes = {"passed": 0, "failed": 0, "skipped": 0}
+    for outcome in outcomes:
+        for report in terminalreporter.stats.get(outcome, []):
+            if report.when in ("call", "setup") and "::line " in report.nodeid and report.nodeid.startswith("docs/"):
+                outcomes[outcome] += 1
+    total = sum(outcomes.values())
+    if total:
+        terminalreporter.write_line(
+            f"code blocks on the pages: {total} collected, {outcomes['passed']} ran and matched, "
+            f"{outcomes['failed']} failed, {outcomes['skipped']} skipped with a reason"
+        )
+
+
 def record_update(config, path, first_lineno, old, new) -> bool:
     """Queue a rewrite of ``old`` to ``new`` (with --update-outputs); True if queued."""
     if not config.getoption("--update-outputs") or old == new:
