@@ -118,7 +118,32 @@ def _execute_all(paths: list[Path], workdir: Path) -> list:
         if isinstance(outcome, BaseException):
             raise NotebookError(f"Notebook {path.name} could not be executed: {outcome!r}") from outcome
         log.info("Executed notebook %s", path.name)
+    for nb in notebooks:
+        coalesce_streams(nb)
     return notebooks
+
+
+def coalesce_streams(notebook) -> None:
+    """Merge each cell's consecutive stdout (or stderr) outputs into one.
+
+    How a kernel splits printed text into messages depends on timing; merged, the same code
+    always gives the same outputs, and so the same page.
+    """
+    for cell in notebook.cells:
+        merged = []
+        for output in cell.get("outputs", []):
+            previous = merged[-1] if merged else None
+            if (
+                output.get("output_type") == "stream"
+                and previous is not None
+                and previous.get("output_type") == "stream"
+                and previous.get("name") == output.get("name")
+            ):
+                previous["text"] += output["text"]
+            else:
+                merged.append(output)
+        if "outputs" in cell:
+            cell["outputs"] = merged
 
 
 def _render(source: Path, ipynb: Path, executed, stored: Path) -> Rendered:

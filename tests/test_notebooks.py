@@ -56,3 +56,21 @@ def test_rendered_notebooks_lose_their_remote_scripts():
         'await import("https://cdn.example/mermaid.esm.min.mjs")</script><script>other()</script>'
     )
     assert notebooks.strip_remote_scripts(html) == "<p>keep</p><script>other()</script>"
+
+
+def test_split_stream_outputs_are_merged():
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("print(1); print(2)")
+    cell.outputs = [
+        nbformat.v4.new_output("stream", name="stdout", text="1\n"),
+        nbformat.v4.new_output("stream", name="stdout", text="2\n"),
+        nbformat.v4.new_output("stream", name="stderr", text="warning\n"),
+        nbformat.v4.new_output("stream", name="stdout", text="3\n"),
+    ]
+    nb.cells.append(cell)
+    notebooks.coalesce_streams(nb)
+    assert [(o.name, o.text) for o in nb.cells[0].outputs] == [
+        ("stdout", "1\n2\n"), ("stderr", "warning\n"), ("stdout", "3\n"),
+    ]
