@@ -99,7 +99,10 @@ def main() -> None:
 
     py = sys.executable
     csv_path = data.dataset_path()
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", data.ENV_VAR: str(csv_path.parent), "MPLBACKEND": "Agg"}
+    env = {
+        **os.environ, "NO_MKDOCS_2_WARNING": "1", data.ENV_VAR: str(csv_path.parent), "MPLBACKEND": "Agg",
+        "OMP_NUM_THREADS": os.environ.get("OMP_NUM_THREADS", "1"),  # as the build and the tests run
+    }
     work = Path(tempfile.mkdtemp(prefix="course-bench-"))
     try:
         project = copy_project(work / "project")

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from pytest_codeblocks.main import extract_from_file
 
-from course import ROOT, data, snippets
+from course import ROOT, data, fix_threads, snippets
 
 DOCS = ROOT / "docs"
 
@@ -35,6 +35,7 @@ def pytest_addoption(parser):
 
 def pytest_configure(config):
     os.environ.setdefault("MPLBACKEND", "Agg")
+    fix_threads()
     config._output_updates = {}  # path -> [(first_lineno, old_code, new_code)]
 
 

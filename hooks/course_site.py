@@ -22,7 +22,9 @@ from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.structure.files import File  # noqa: E402
 from mkdocs.structure.toc import get_toc  # noqa: E402
 
-from course import ROOT, data, figures, notebooks  # noqa: E402
+from course import ROOT, data, figures, fix_threads, notebooks  # noqa: E402
+
+fix_threads()
 
 
 class NotebookPage(File):
