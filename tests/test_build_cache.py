@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from course import figures, notebooks
+from course import ROOT, cache, figures, notebooks
 from tests import scratch
 
 pytestmark = pytest.mark.slow
@@ -65,7 +65,8 @@ def test_editing_a_helper_the_figures_import_redraws_them(cold):
     scratch.edit(project / "course" / "data.py", '"""The verified dataset', '"""The verified (hash-checked) dataset')
     drawn = rebuild(project)
     assert drawn["notebooks"] == 0
-    importing = [p for p in figures.figure_modules() if "from course import data" in p.read_text()]
+    data_module = ROOT / "course" / "data.py"
+    importing = [p for p in figures.figure_modules() if data_module in cache.local_dependencies(p)]
     expected = 2 * sum(len(figures.declared_figures(p)) for p in importing)
     assert expected and drawn["figures"] == expected
 

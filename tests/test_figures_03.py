@@ -8,7 +8,7 @@ import pytest
 import torch
 from torch import nn
 
-from course import data, figures
+from course import data, figures, ipo
 from tests.helpers import figure_module, figure_texts
 
 lesson = figure_module("03_building_networks")
@@ -17,7 +17,7 @@ lesson = figure_module("03_building_networks")
 def lesson_setup():
     """The data and model exactly as the lesson's 'Putting it together' block builds them."""
     df = pd.read_csv(data.dataset_path())
-    X = torch.tensor(df[lesson.FEATURES].to_numpy(), dtype=torch.float32)
+    X = torch.tensor(df[ipo.FEATURES].to_numpy(), dtype=torch.float32)
     y = torch.tensor(df[["Listing_Gains"]].to_numpy(), dtype=torch.float32)
     generator = torch.Generator().manual_seed(42)
     perm = torch.randperm(len(X), generator=generator)

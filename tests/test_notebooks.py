@@ -3,6 +3,7 @@
 import os
 import shutil
 
+import matplotlib.pyplot as plt
 import pytest
 
 from course import ROOT, data, notebooks, snippets
@@ -18,7 +19,7 @@ def test_every_lesson_has_a_notebook():
 
 
 @pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.name)
-def test_notebook_runs_and_prints_its_documented_output(source, tmp_path, monkeypatch, pytestconfig):
+def test_notebook_runs_and_prints_its_documented_output(source, tmp_path, monkeypatch, pytestconfig, request):
     shutil.copyfile(data.dataset_path(), tmp_path / data.FILENAME)
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("MPLBACKEND", "Agg")
@@ -27,6 +28,7 @@ def test_notebook_runs_and_prints_its_documented_output(source, tmp_path, monkey
     cells = code_cells(source)
     assert cells, f"{filename} has no code cells"
     checked = 0
+    request.addfinalizer(lambda: plt.close("all"))  # notebooks draw; do not let figures pile up
     for cell in cells:
         if pytestconfig.getoption("--update-outputs"):
             new = snippets.updated(cell.source, namespace, filename, cell.first_lineno)

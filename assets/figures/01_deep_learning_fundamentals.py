@@ -11,16 +11,9 @@ import math
 from functools import lru_cache
 
 from course import data
+from course.ipo import FEATURES
 from course.figures import Theme, figure
 
-FEATURES = [
-    "Issue_Size",
-    "Subscription_QIB",
-    "Subscription_HNI",
-    "Subscription_RII",
-    "Subscription_Total",
-    "Issue_Price",
-]
 SEED = 0
 HIDDEN = 8
 LEARNING_RATE = 0.5

@@ -10,16 +10,9 @@ from __future__ import annotations
 from functools import lru_cache
 
 from course import data
+from course.ipo import FEATURES
 from course.figures import Theme, figure
 
-FEATURES = [
-    "Issue_Size",
-    "Subscription_QIB",
-    "Subscription_HNI",
-    "Subscription_RII",
-    "Subscription_Total",
-    "Issue_Price",
-]
 JITTER_SEED = 0
 X0, W0, B0 = 3.0, 2.0, 1.0  # the lesson's small function: L = (w * x + b) ** 2
 

@@ -10,19 +10,9 @@ from __future__ import annotations
 import math
 from functools import lru_cache
 
-from course import data
+from course import ipo
 from course.figures import Theme, figure
 
-FEATURES = [
-    "Issue_Size",
-    "Subscription_QIB",
-    "Subscription_HNI",
-    "Subscription_RII",
-    "Subscription_Total",
-    "Issue_Price",
-]
-SPLIT_SEED = 42
-MODEL_SEED = 0
 Z_MIN, Z_MAX, STEPS_PER_UNIT = -6, 6, 20
 N_POINTS = (Z_MAX - Z_MIN) * STEPS_PER_UNIT + 1
 
@@ -67,27 +57,13 @@ def activations(theme: Theme):
 def untrained_logits():
     """The lesson's untrained IPOClassifier on its standardised training rows."""
     import torch
-    from torch import nn
 
-    df = data.load()
-    X = torch.tensor(df[FEATURES].to_numpy(), dtype=torch.float32)
-    y = torch.tensor(df[["Listing_Gains"]].to_numpy(), dtype=torch.float32)
-    generator = torch.Generator().manual_seed(SPLIT_SEED)
-    perm = torch.randperm(len(X), generator=generator)
-    n_train = int(0.8 * len(X))
-    train_idx = perm[:n_train]
-    X_train, y_train = X[train_idx], y[train_idx]
-    X_train = (X_train - X_train.mean(dim=0)) / X_train.std(dim=0)
-
-    torch.manual_seed(MODEL_SEED)
-    model = nn.Sequential(
-        nn.Linear(len(FEATURES), 16), nn.ReLU(),
-        nn.Linear(16, 8), nn.ReLU(),
-        nn.Linear(8, 1),
-    )
+    d = ipo.prepared_data()
+    torch.manual_seed(ipo.MODEL_SEED)
+    model = ipo.IPOClassifier()
     with torch.no_grad():
-        logits = model(X_train)
-    return logits, y_train
+        logits = model(d["X_train"])
+    return logits, d["y_train"]
 
 
 @figure("bce-loss")
