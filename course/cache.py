@@ -36,6 +36,13 @@ def _module_file(dotted: str) -> Path | None:
 
 
 def _imported_files(path: Path) -> set[Path]:
+    stat = path.stat()
+    return set(_imported_files_of_version(path, stat.st_mtime_ns, stat.st_size))
+
+
+@lru_cache(maxsize=None)
+def _imported_files_of_version(path: Path, _mtime_ns: int, _size: int) -> frozenset[Path]:
+    """The project files ``path`` imports, parsed once per version of the file."""
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
     found: set[Path] = set()
     for node in ast.walk(tree):
@@ -52,7 +59,7 @@ def _imported_files(path: Path) -> set[Path]:
                 if file:
                     found.add(file)
     found.discard(path)
-    return found
+    return frozenset(found)
 
 
 def local_dependencies(path: Path) -> list[Path]:

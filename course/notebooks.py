@@ -75,8 +75,8 @@ def build(csv_path: Path, out_dir: Path = BUILD_DIR) -> list[Rendered]:
     out_dir.mkdir(parents=True, exist_ok=True)
     _write_if_changed(out_dir / data.FILENAME, Path(csv_path).read_bytes())
     rendered, missing = [], []
-    for source in sources():
-        key = build_key(source)
+    keys = {source: build_key(source) for source in sources()}
+    for source, key in keys.items():
         stored = RENDER_CACHE / f"{key[:32]}.json"
         ipynb = out_dir / f"{source.stem}.ipynb"
         if stored.is_file() and ipynb.is_file():
@@ -90,7 +90,7 @@ def build(csv_path: Path, out_dir: Path = BUILD_DIR) -> list[Rendered]:
         executed = _execute_all([ipynb for _, ipynb, _ in missing], out_dir)
         fresh = iter(_render(s, i, nb, stored) for (s, i, stored), nb in zip(missing, executed))
         rendered = [r if r is not None else next(fresh) for r in rendered]
-    _evict(used={build_key(s)[:32] for s in sources()})
+    _evict(used={key[:32] for key in keys.values()})
     return rendered
 
 
@@ -175,6 +175,20 @@ def _evict(used: set[str]) -> None:
 # site makes no request to another host: both are cut from rendered notebook pages.
 _MATHJAX = re.compile(r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->", re.S)
 _MERMAID = re.compile(r"<script type=\"module\">(?:(?!</script>).)*?mermaid(?:(?!</script>).)*</script>", re.S)
+
+
+_STYLE = re.compile(r"<style(?P<attrs>[^>]*)>(?P<css>.*?)</style>", re.S)
+
+
+def split_styles(html: str) -> tuple[list[str], str]:
+    """The page-wide stylesheets of a rendered notebook, and the HTML without them.
+
+    nbconvert inlines about 600 kB of the same CSS into every notebook page; the site publishes
+    it once instead. Scoped styles (a DataFrame's table, in a cell's output) stay where they are.
+    """
+    sheets = [m["css"] for m in _STYLE.finditer(html) if "scoped" not in m["attrs"]]
+    body = _STYLE.sub(lambda m: m.group(0) if "scoped" in m["attrs"] else "", html)
+    return sheets, body
 
 
 def strip_remote_scripts(html: str) -> str:

@@ -27,6 +27,9 @@ from course import ROOT, data, figures, fix_threads, notebooks  # noqa: E402
 fix_threads()
 
 
+NOTEBOOK_CSS = "stylesheets/notebooks.css"  # linked from notebook pages only (overrides/main.html)
+
+
 class NotebookPage(File):
     """A rendered notebook: a documentation page whose source is an ``.ipynb``."""
 
@@ -65,7 +68,10 @@ def on_files(files, config):
     for file in generated:
         files.append(file)
 
+    stylesheet: list[str] = []  # the notebooks' shared CSS, once, in order of appearance
     for rendered in outcome["rendered"]:
+        sheets, rendered.html = notebooks.split_styles(rendered.html)
+        stylesheet.extend(css for css in sheets if css not in stylesheet)
         name = rendered.source.stem
         page = NotebookPage(
             f"notebooks/{name}.ipynb",
@@ -78,6 +84,7 @@ def on_files(files, config):
         files.append(page)
         download = f"notebooks/{name}/{name}.ipynb" if config.use_directory_urls else f"notebooks/{name}.ipynb"
         files.append(File.generated(config, download, abs_src_path=str(rendered.ipynb)))
+    files.append(File.generated(config, NOTEBOOK_CSS, content="\n".join(stylesheet)))
     return files
 
 
@@ -88,6 +95,9 @@ def on_pre_page(page, config, files):
         def render(config, files):
             page.content = rendered.html
             page.toc = get_toc(rendered.toc_tokens)
+            # Search finds the lesson pages; their notebooks repeat the same code and would
+            # only double every hit (and make each build index a megabyte of highlighted HTML).
+            page.meta["search"] = {"exclude": True}
 
         page.render = render
         page.notebook_download = rendered.ipynb.name

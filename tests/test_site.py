@@ -104,6 +104,19 @@ def test_notebooks_are_executed_and_downloadable(built_site):
         assert 'class="md-content__button md-icon course-download"' in html
         assert f'href="{source.stem}.ipynb"' in html
         assert "jp-OutputArea-output" in html, f"{source.name}: no executed output on its page"
+        assert '<link rel="stylesheet" href="../../stylesheets/notebooks.css">' in html
+        assert len(html) < 400_000, "the notebooks' shared CSS belongs in stylesheets/notebooks.css"
+    lesson = (built_site / "lessons" / LESSONS[0] / "index.html").read_text(encoding="utf-8")
+    assert "notebooks.css" not in lesson  # its unscoped rules would restyle the lesson pages
+
+
+def test_search_indexes_the_lessons_not_their_notebook_copies(built_site):
+    import json
+
+    index = json.loads((built_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    pages = {doc["location"].split("#")[0] for doc in index["docs"]}
+    assert {f"lessons/{stem}/" for stem in LESSONS} <= pages
+    assert not any(page.startswith("notebooks/") for page in pages)
 
 
 def test_lesson_1_notebook_shows_its_real_outputs(built_site):
