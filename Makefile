@@ -12,7 +12,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 help:
 	@echo "make serve   build the site and serve it at http://127.0.0.1:8000 (live reload)"
-	@echo "make test    run every test: snippets, notebooks, figures, data, site build"
+	@echo "make test    run every test: snippets, notebooks, figures, data, site, browser"
 	@echo "make build   build the static site into site/"
 	@echo "make bench   time builds and the snippet tests against their floors"
 	@echo "make outputs rewrite every # Output: comment to what the code prints (review the diff)"

@@ -16,6 +16,7 @@ run are executed concurrently, one kernel each.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import logging
 import re
@@ -37,7 +38,8 @@ log = logging.getLogger("mkdocs.course.notebooks")
 class Rendered:
     source: Path
     ipynb: Path  # the clean notebook offered for download
-    html: str
+    html: str  # the page body, without the shared stylesheets
+    css: list[str]  # the stylesheets nbconvert would inline into every notebook page
     toc_tokens: list
 
 
@@ -50,7 +52,9 @@ def sources() -> list[Path]:
 
 
 def build_key(source: Path) -> str:
-    return cache.key(source, cache.library_versions(EXECUTION_STACK), KERNEL)
+    """The notebook's inputs, and this module: how it is executed and rendered is an input too."""
+    renderer = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+    return cache.key(source, cache.library_versions(EXECUTION_STACK), KERNEL, renderer)
 
 
 def to_ipynb(source: Path) -> str:
@@ -81,7 +85,7 @@ def build(csv_path: Path, out_dir: Path = BUILD_DIR) -> list[Rendered]:
         ipynb = out_dir / f"{source.stem}.ipynb"
         if stored.is_file() and ipynb.is_file():
             cached = json.loads(stored.read_text(encoding="utf-8"))
-            rendered.append(Rendered(source, ipynb, cached["html"], cached["toc_tokens"]))
+            rendered.append(Rendered(source, ipynb, cached["html"], cached["css"], cached["toc_tokens"]))
         else:
             _write_if_changed(ipynb, to_ipynb(source).encode())
             missing.append((source, ipynb, stored))
@@ -155,12 +159,13 @@ def _render(source: Path, ipynb: Path, executed, stored: Path) -> Rendered:
     executed_path = ipynb.with_suffix(".executed.ipynb")
     nbformat.write(executed, executed_path)
     html = strip_remote_scripts(convert.nb2html(str(executed_path), execute=False, allow_errors=False))
+    css, html = split_styles(html)
     toc_tokens, _title = _get_nb_toc_tokens(str(executed_path), 3)
     RENDER_CACHE.mkdir(parents=True, exist_ok=True)
     tmp = stored.with_suffix(".tmp")
-    tmp.write_text(json.dumps({"html": html, "toc_tokens": toc_tokens}), encoding="utf-8")
+    tmp.write_text(json.dumps({"html": html, "css": css, "toc_tokens": toc_tokens}), encoding="utf-8")
     tmp.replace(stored)
-    return Rendered(source, ipynb, html, toc_tokens)
+    return Rendered(source, ipynb, html, css, toc_tokens)
 
 
 def _evict(used: set[str]) -> None:

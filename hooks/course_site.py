@@ -70,8 +70,7 @@ def on_files(files, config):
 
     stylesheet: list[str] = []  # the notebooks' shared CSS, once, in order of appearance
     for rendered in outcome["rendered"]:
-        sheets, rendered.html = notebooks.split_styles(rendered.html)
-        stylesheet.extend(css for css in sheets if css not in stylesheet)
+        stylesheet.extend(css for css in rendered.css if css not in stylesheet)
         name = rendered.source.stem
         page = NotebookPage(
             f"notebooks/{name}.ipynb",
@@ -107,5 +106,7 @@ def on_pre_page(page, config, files):
 def _figure_failure(exc: Exception) -> str:
     """Name the figure file and line that raised, not the hook."""
     frames = [f for f in traceback.extract_tb(exc.__traceback__) if str(ROOT / "assets") in f.filename]
-    where = f"{frames[-1].filename}:{frames[-1].lineno}" if frames else "a figure module"
+    where = "a figure module"
+    if frames:
+        where = f"{Path(frames[-1].filename).relative_to(ROOT)}:{frames[-1].lineno}"
     return f"Figure code failed at {where}: {type(exc).__name__}: {exc}"
