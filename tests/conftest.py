@@ -30,3 +30,12 @@ def built_site(tmp_path_factory) -> Path:
     result = mkdocs_build(site)
     assert result.returncode == 0, f"mkdocs build failed:\n{result.stdout}\n{result.stderr}"
     return site
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    """Close the figures a test drew, so that they do not pile up over the test session."""
+    yield
+    import matplotlib.pyplot as plt
+
+    plt.close("all")

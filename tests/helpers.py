@@ -8,7 +8,7 @@ import http.server
 import threading
 from pathlib import Path
 
-from course import figures
+from course import figures, snippets
 
 
 def figure_module(stem: str):
@@ -44,3 +44,19 @@ def serve(directory: Path):
     finally:
         httpd.shutdown()
         httpd.server_close()
+
+
+def documented_output(page: Path, *markers: str) -> list[str]:
+    """The ``# Output:`` lines of the one block of ``page`` whose code contains all ``markers``."""
+    from course.pytest_plugin import python_blocks
+
+    found = [b for b in python_blocks(page) if all(m in b.code for m in markers)]
+    assert len(found) == 1, f"expected one block with {markers!r} on {page.name}, found {len(found)}"
+    return [line.text for line in snippets.expected_output(found[0].code)]
+
+
+def progress_line(h: dict, epoch: int) -> str:
+    """A line as the pages' ``fit`` prints it after ``epoch`` (Lessons 4 and 5)."""
+    i = epoch - 1
+    return (f"epoch {epoch:3d} | train loss {h['train_loss'][i]:.4f} acc {h['train_acc'][i]:.3f}"
+            f" | test loss {h['test_loss'][i]:.4f} acc {h['test_acc'][i]:.3f}")

@@ -1,39 +1,20 @@
 """Lesson 4's loss curves are the page's own training run, drawn from what the code computed."""
 
-import textwrap
-
 import pytest
 import torch
 
-from course import ROOT, figures, snippets
-from course.pytest_plugin import python_blocks
-from tests.helpers import figure_module, figure_texts
+from course import ROOT, figures
+from tests import helpers
+from tests.helpers import figure_module, figure_texts, progress_line
 
 lesson = figure_module("04_training_loop")
 PAGE = ROOT / "docs" / "lessons" / "04-training-loop.md"
 
 
-@pytest.fixture(autouse=True)
-def close_figures():
-    """Close the figures a test drew, so that they do not pile up over the test session."""
-    yield
-    import matplotlib.pyplot as plt
-
-    plt.close("all")
-
-
 def documented_output(*markers: str) -> list[str]:
-    """The ``# Output:`` lines of the one page block whose code contains all ``markers``."""
-    found = [b for b in python_blocks(PAGE) if all(m in b.code for m in markers)]
-    assert len(found) == 1, f"expected one block with {markers!r} on {PAGE.name}, found {len(found)}"
-    return [line.text for line in snippets.expected_output(textwrap.dedent(found[0].code))]
+    return helpers.documented_output(PAGE, *markers)
 
 
-def progress_line(h: dict, epoch: int) -> str:
-    """A line as the page's ``fit`` prints it after ``epoch``."""
-    i = epoch - 1
-    return (f"epoch {epoch:3d} | train loss {h['train_loss'][i]:.4f} acc {h['train_acc'][i]:.3f}"
-            f" | test loss {h['test_loss'][i]:.4f} acc {h['test_acc'][i]:.3f}")
 
 
 def test_the_figure_run_is_the_run_the_page_documents():
