@@ -106,14 +106,15 @@ def training_loop(theme: Theme):
         ("5 Optimizer step", f"SGD, lr = {LEARNING_RATE}\nnew loss = {s['loss_after']:.4f}"),
     ]
 
+    width, height, gap, y0, margin = 2.56, 2.1, 0.2, 1.5, 0.2
+    x_max = 2 * margin + len(stages) * width + (len(stages) - 1) * gap  # room for every box
     fig, ax = plt.subplots(figsize=(9.2, 3.7))
-    ax.set_xlim(0, 13.8)
+    ax.set_xlim(0, x_max)
     ax.set_ylim(0, 4.4)
     ax.axis("off")
-    width, height, gap, y0 = 2.56, 2.1, 0.2, 1.5
     centers = []
     for i, (title, body) in enumerate(stages):
-        x0 = 0.2 + i * (width + gap)
+        x0 = margin + i * (width + gap)
         ax.add_patch(
             FancyBboxPatch(
                 (x0, y0), width, height, boxstyle="round,pad=0.02,rounding_size=0.12",
@@ -139,12 +140,12 @@ def training_loop(theme: Theme):
         )
     )
     ax.text(
-        6.9, 0.12,
+        x_max / 2, 0.12,
         "repeat with the updated weights: many steps make an epoch, many epochs make training",
         ha="center", va="center", color=theme.accent2, fontsize=9,
     )
     ax.text(
-        6.9, 4.2,
+        x_max / 2, 4.2,
         f"One real training step on the IPO data (seed {SEED}): "
         f"loss {s['loss_before']:.4f} before, {s['loss_after']:.4f} after",
         ha="center", va="center", color=theme.muted, fontsize=9,

@@ -106,7 +106,7 @@ def confusion_matrix(theme: Theme):
         right = actual == predicted
         colour = theme.accent if right else theme.accent2
         ax.add_patch(Rectangle((predicted - 0.5, actual - 0.5), 1, 1, facecolor=colour, alpha=0.28,
-                               edgecolor=colour, linewidth=2))
+                               edgecolor=colour, linewidth=2, clip_on=False))  # whole outline at the edges
         ax.text(predicted, actual - 0.06, str(n), ha="center", va="center", fontsize=26,
                 fontweight="bold", color=theme.fg)
         ax.text(predicted, actual + 0.26, CELL_NAMES[(actual, predicted)], ha="center", va="center",
