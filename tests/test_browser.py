@@ -108,7 +108,7 @@ def test_every_page_loads_cleanly(built_site, server, watched):
         page = w.goto(url)
         assert page.evaluate(UNDECODABLE_IMAGES) == [], url
         if rel.parts[0] in ("lessons", "notebooks"):
-            page.screenshot(path=SHOTS / f"{rel.parts[1]}-light.png", full_page=True)
+            page.screenshot(path=SHOTS / f"{rel.parts[1]}-light.png", full_page=True, animations="disabled")
     assert w.problems == []
 
 
@@ -138,8 +138,8 @@ def test_dark_mode_toggle_swaps_each_figure(server, watched, lesson):
     assert all(dark.nth(i).is_visible() and not light.nth(i).is_visible() for i in range(n))
     SHOTS.mkdir(parents=True, exist_ok=True)
     dark.first.scroll_into_view_if_needed()
-    page.screenshot(path=SHOTS / f"{lesson}-dark-figure.png")
-    page.screenshot(path=SHOTS / f"{lesson}-dark.png", full_page=True)
+    page.screenshot(path=SHOTS / f"{lesson}-dark-figure.png", animations="disabled")
+    page.screenshot(path=SHOTS / f"{lesson}-dark.png", full_page=True, animations="disabled")
     assert w.problems == []
 
 
@@ -196,5 +196,5 @@ def test_lessons_read_well_at_phone_width(server, watched, lesson):
     widths = page.locator("article img").evaluate_all("els => els.filter(e => e.offsetParent).map(e => e.getBoundingClientRect().right)")
     assert all(right <= 390 for right in widths)
     SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SHOTS / f"{lesson}-phone.png", full_page=True)
+    page.screenshot(path=SHOTS / f"{lesson}-phone.png", full_page=True, animations="disabled")
     assert w.problems == []
