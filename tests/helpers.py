@@ -60,3 +60,22 @@ def progress_line(h: dict, epoch: int) -> str:
     i = epoch - 1
     return (f"epoch {epoch:3d} | train loss {h['train_loss'][i]:.4f} acc {h['train_acc'][i]:.3f}"
             f" | test loss {h['test_loss'][i]:.4f} acc {h['test_acc'][i]:.3f}")
+
+
+def figures_drawn_twice(module) -> tuple[dict, dict]:
+    """Every figure of a lesson's figure module as SVG bytes, in both themes, drawn twice from
+    scratch: the module's cached computations (its seeded training runs) are cleared in between,
+    so the second drawing recomputes everything. Keys are ``(figure name, theme name)``."""
+
+    def draw_all() -> dict:
+        return {
+            (name, theme.name): figures.to_svg(figures.draw(func, theme))
+            for name, func in figures.figures_of(module).items()
+            for theme in figures.THEMES
+        }
+
+    first = draw_all()
+    for obj in vars(module).values():
+        if hasattr(obj, "cache_clear"):
+            obj.cache_clear()
+    return first, draw_all()

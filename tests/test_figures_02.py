@@ -6,7 +6,7 @@ import pytest
 import torch
 
 from course import data, figures
-from tests.helpers import figure_module, figure_texts
+from tests.helpers import figure_module, figure_texts, figures_drawn_twice
 
 lesson = figure_module("02_tensors_and_autograd")
 FEATURES = lesson.FEATURES
@@ -70,16 +70,8 @@ def test_computation_graph_shows_the_computed_values_and_gradients(theme):
 
 
 def test_figures_are_deterministic():
-    def lesson_2_svgs():
-        return {uri: svg for uri, svg, _ in figures.render_all() if "/02-tensors-and-autograd/" in uri}
-
-    first = lesson_2_svgs()
-    lesson.feature_values.cache_clear()
-    lesson.graph_values.cache_clear()
-    second = lesson_2_svgs()
+    first, second = figures_drawn_twice(lesson)
     assert first == second
     assert set(first) == {
-        f"figures/02-tensors-and-autograd/{name}-{theme}.svg"
-        for name in ("feature-scales", "computation-graph")
-        for theme in ("light", "dark")
+        (name, theme) for name in ("feature-scales", "computation-graph") for theme in ("light", "dark")
     }

@@ -9,7 +9,7 @@ import torch
 from torch import nn
 
 from course import data, figures, ipo
-from tests.helpers import figure_module, figure_texts
+from tests.helpers import figure_module, figure_texts, figures_drawn_twice
 
 lesson = figure_module("03_building_networks")
 
@@ -97,15 +97,6 @@ def test_bce_curves_band_and_ln2(theme):
 
 
 def test_figures_are_deterministic():
-    def lesson_3_svgs():
-        return {uri: svg for uri, svg, _ in figures.render_all() if "/03-building-networks/" in uri}
-
-    first = lesson_3_svgs()
-    lesson.untrained_logits.cache_clear()
-    second = lesson_3_svgs()
+    first, second = figures_drawn_twice(lesson)
     assert first == second
-    assert set(first) == {
-        f"figures/03-building-networks/{name}-{theme}.svg"
-        for name in ("activations", "bce-loss")
-        for theme in ("light", "dark")
-    }
+    assert set(first) == {(name, theme) for name in ("activations", "bce-loss") for theme in ("light", "dark")}

@@ -5,7 +5,7 @@ import torch
 
 from course import ROOT, figures
 from tests import helpers
-from tests.helpers import figure_module, figure_texts, progress_line
+from tests.helpers import figure_module, figure_texts, figures_drawn_twice, progress_line
 
 lesson = figure_module("04_training_loop")
 PAGE = ROOT / "docs" / "lessons" / "04-training-loop.md"
@@ -13,8 +13,6 @@ PAGE = ROOT / "docs" / "lessons" / "04-training-loop.md"
 
 def documented_output(*markers: str) -> list[str]:
     return helpers.documented_output(PAGE, *markers)
-
-
 
 
 def test_the_figure_run_is_the_run_the_page_documents():
@@ -79,7 +77,6 @@ def test_plotted_curves_are_the_history(theme):
 
 
 def test_figure_is_deterministic():
-    first = figures.to_svg(figures.draw(lesson.loss_curves, figures.LIGHT))
-    lesson.adam_run.cache_clear()
-    second = figures.to_svg(figures.draw(lesson.loss_curves, figures.LIGHT))
+    first, second = figures_drawn_twice(lesson)
     assert first == second
+    assert set(first) == {("loss-curves", "light"), ("loss-curves", "dark")}
