@@ -160,39 +160,102 @@ def figure_keys(path: Path) -> dict[str, str]:
     return keys
 
 
+def site_paths() -> list[str]:
+    """The site path of every figure file, read from the figure modules without drawing."""
+    return [
+        f"figures/{slug(path)}/{name}-{theme.name}.svg"
+        for path in figure_modules()
+        for name in declared_figures(path)
+        for theme in THEMES
+    ]
+
+
+def _render_module(path: Path, use_cache: bool, used: set) -> Iterator[tuple[str, bytes, Path]]:
+    """Every figure of one module in both themes, from the cache or drawn (and then cached)."""
+    module = None
+    keys = figure_keys(path)
+    for name, fig_key in keys.items():
+        for theme in THEMES:
+            uri = f"figures/{slug(path)}/{name}-{theme.name}.svg"
+            stored = CACHE_DIR / f"{fig_key[:32]}-{theme.name}.svg"
+            used.add(stored.name)
+            if use_cache and stored.is_file():
+                stats["cached"] += 1
+                yield uri, stored.read_bytes(), path
+                continue
+            if module is None:
+                module = load_module(path)
+                functions = figures_of(module)
+                if set(functions) != set(keys):
+                    raise RuntimeError(
+                        f"{path}: @figure names {sorted(functions)} do not match the "
+                        f"declared ones {sorted(keys)}; use @figure(\"name\") with a literal name"
+                    )
+            svg = to_svg(draw(functions[name], theme))
+            stats["drawn"] += 1
+            log.info("Drew figure %s", uri)
+            if use_cache:
+                CACHE_DIR.mkdir(parents=True, exist_ok=True)
+                tmp = stored.with_name(f".{stored.name}.tmp")
+                tmp.write_bytes(svg)
+                tmp.replace(stored)
+            yield uri, svg, path
+
+
 def render_all(use_cache: bool = True) -> Iterator[tuple[str, bytes, Path]]:
-    """Yield ``(site path, svg bytes, source module)`` for every figure in both themes."""
-    used = set()
+    """Yield ``(site path, svg bytes, source module)`` for every figure in both themes.
+
+    The build's pool (``course.execution``) has drawn each module's missing figures into the cache
+    by then, in a process of its own (``python -m course.figures MODULE``); what is still missing
+    is drawn here.
+    """
+    used: set[str] = set()
     for path in figure_modules():
-        module = None
-        keys = figure_keys(path)
-        for name, fig_key in keys.items():
-            for theme in THEMES:
-                uri = f"figures/{slug(path)}/{name}-{theme.name}.svg"
-                stored = CACHE_DIR / f"{fig_key[:32]}-{theme.name}.svg"
-                used.add(stored.name)
-                if use_cache and stored.is_file():
-                    stats["cached"] += 1
-                    yield uri, stored.read_bytes(), path
-                    continue
-                if module is None:
-                    module = load_module(path)
-                    functions = figures_of(module)
-                    if set(functions) != set(keys):
-                        raise RuntimeError(
-                            f"{path}: @figure names {sorted(functions)} do not match the "
-                            f"declared ones {sorted(keys)}; use @figure(\"name\") with a literal name"
-                        )
-                svg = to_svg(draw(functions[name], theme))
-                stats["drawn"] += 1
-                log.info("Drew figure %s", uri)
-                if use_cache:
-                    CACHE_DIR.mkdir(parents=True, exist_ok=True)
-                    tmp = stored.with_suffix(".tmp")
-                    tmp.write_bytes(svg)
-                    tmp.replace(stored)
-                yield uri, svg, path
+        yield from _render_module(path, use_cache, used)
     if use_cache and CACHE_DIR.is_dir():
         for stale in CACHE_DIR.glob("*.svg"):
             if stale.name not in used:
                 stale.unlink()
+
+
+def failure(exc: BaseException) -> str:
+    """Name the figure file and line that raised, not the code that called it."""
+    import traceback
+
+    assets = str(ROOT / "assets")
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if assets in f.filename]
+    where = "a figure module"
+    if frames:
+        where = f"{Path(frames[-1].filename).relative_to(ROOT)}:{frames[-1].lineno}"
+    return f"Figure code failed at {where}: {type(exc).__name__}: {exc}"
+
+
+def main(argv: list[str]) -> int:
+    """``python -m course.figures MODULE``: draw the module's missing figures into the cache.
+
+    Prints ``{"drawn": [site paths]}``; on an error, one line naming the figure file and line.
+    """
+    import json
+    import sys
+
+    from course import fix_threads
+
+    fix_threads()
+    path = Path(argv[0]).resolve()
+    stats.clear()
+    drawn = []
+    try:
+        for uri, _svg, _ in _render_module(path, True, set()):
+            if stats["drawn"] > len(drawn):
+                drawn.append(uri)
+    except Exception as exc:
+        print(failure(exc), file=sys.stderr)
+        return 1
+    json.dump({"drawn": drawn}, sys.stdout)
+    return 0
+
+
+if __name__ == "__main__":
+    import sys
+
+    sys.exit(main(sys.argv[1:]))

@@ -10,12 +10,12 @@ Steps 2 and 3 are cached under ``.cache/build/notebooks`` by a key of the notebo
 (``course.cache``: its source, the local modules it imports, the dataset, the library and
 execution-stack versions), so an unchanged notebook is neither executed nor rendered again, and
 the heavy Jupyter imports happen only when something has to be executed. Notebooks that must
-run are executed concurrently, one kernel each.
+run are executed by the bounded pool of ``course.execution``: at most as many kernels at once as
+it has jobs, each cell under a timeout.
 """
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import json
 import logging
@@ -30,7 +30,6 @@ BUILD_DIR = ROOT / ".cache" / "notebooks"
 RENDER_CACHE = cache.CACHE_DIR / "notebooks"
 EXECUTION_STACK = ("nbconvert", "nbclient", "ipykernel", "mkdocs-jupyter", "jupytext")
 KERNEL = "python3"
-TIMEOUT = 600  # seconds a cell may run
 log = logging.getLogger("mkdocs.course.notebooks")
 
 
@@ -52,8 +51,10 @@ def sources() -> list[Path]:
 
 
 def build_key(source: Path) -> str:
-    """The notebook's inputs, and this module: how it is executed and rendered is an input too."""
-    renderer = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+    """The notebook's inputs, and this module and the pool's: how it is executed and rendered is
+    an input too."""
+    runner = Path(__file__).with_name("execution.py")  # how kernels are started and run
+    renderer = hashlib.sha256(Path(__file__).read_bytes() + runner.read_bytes()).hexdigest()
     return cache.key(source, cache.library_versions(EXECUTION_STACK), KERNEL, renderer)
 
 
@@ -74,62 +75,36 @@ def to_ipynb(source: Path) -> str:
     return jupytext.writes(notebook, fmt="ipynb")
 
 
-def _write_if_changed(path: Path, content: bytes) -> None:
+def write_if_changed(path: Path, content: bytes) -> None:
     if not path.exists() or path.read_bytes() != content:
         path.write_bytes(content)
 
 
+def prepare_workdir(csv_path: Path, out_dir: Path = BUILD_DIR) -> Path:
+    """The folder notebooks are written to and run in, next to a copy of the dataset."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    write_if_changed(out_dir / data.FILENAME, Path(csv_path).read_bytes())
+    return out_dir
+
+
 def build(csv_path: Path, out_dir: Path = BUILD_DIR) -> list[Rendered]:
     """Convert, execute (where the cache misses) and render every notebook."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    _write_if_changed(out_dir / data.FILENAME, Path(csv_path).read_bytes())
-    rendered, missing = [], []
+    prepare_workdir(csv_path, out_dir)
     keys = {source: build_key(source) for source in sources()}
-    for source, key in keys.items():
-        stored = RENDER_CACHE / f"{key[:32]}.json"
+    stored = {source: RENDER_CACHE / f"{key[:32]}.json" for source, key in keys.items()}
+    if not all(path.is_file() for path in stored.values()):
+        from course import execution
+
+        execution.execute(csv_path, kinds=("notebook",))
+    rendered = []
+    for source, path in stored.items():
         ipynb = out_dir / f"{source.stem}.ipynb"
-        if stored.is_file() and ipynb.is_file():
-            cached = json.loads(stored.read_text(encoding="utf-8"))
-            rendered.append(Rendered(source, ipynb, cached["html"], cached["css"], cached["toc_tokens"]))
-        else:
-            _write_if_changed(ipynb, to_ipynb(source).encode())
-            missing.append((source, ipynb, stored))
-            rendered.append(None)
-    if missing:
-        executed = _execute_all([ipynb for _, ipynb, _ in missing], out_dir)
-        fresh = iter(_render(s, i, nb, stored) for (s, i, stored), nb in zip(missing, executed))
-        rendered = [r if r is not None else next(fresh) for r in rendered]
+        if not ipynb.is_file():  # executed elsewhere (another shard): the download is made here
+            write_if_changed(ipynb, to_ipynb(source).encode())
+        cached = json.loads(path.read_text(encoding="utf-8"))
+        rendered.append(Rendered(source, ipynb, cached["html"], cached["css"], cached["toc_tokens"]))
     _evict(used={key[:32] for key in keys.values()})
     return rendered
-
-
-def _execute_all(paths: list[Path], workdir: Path) -> list:
-    """Execute notebooks concurrently, one kernel each; return the executed notebooks."""
-    import nbformat
-    from nbclient import NotebookClient
-    from nbclient.exceptions import CellExecutionError
-
-    notebooks = [nbformat.read(path, as_version=4) for path in paths]
-
-    async def run_all():
-        clients = [
-            NotebookClient(
-                nb, kernel_name=KERNEL, allow_errors=False, record_timing=False, timeout=TIMEOUT,
-                resources={"metadata": {"path": str(workdir)}},
-            )
-            for nb in notebooks
-        ]
-        return await asyncio.gather(*(c.async_execute() for c in clients), return_exceptions=True)
-
-    for path, outcome in zip(paths, asyncio.run(run_all())):
-        if isinstance(outcome, CellExecutionError):
-            raise NotebookError(explain_failure(path.name, outcome)) from None
-        if isinstance(outcome, BaseException):
-            raise NotebookError(f"Notebook {path.name} could not be executed: {outcome!r}") from outcome
-        log.info("Executed notebook %s", path.name)
-    for nb in notebooks:
-        coalesce_streams(nb)
-    return notebooks
 
 
 def coalesce_streams(notebook) -> None:
@@ -155,7 +130,7 @@ def coalesce_streams(notebook) -> None:
             cell["outputs"] = merged
 
 
-def _render(source: Path, ipynb: Path, executed, stored: Path) -> Rendered:
+def render(source: Path, ipynb: Path, executed, stored: Path) -> Rendered:
     """HTML and table of contents of an executed notebook, via mkdocs-jupyter; then cache them."""
     import nbformat
     from mkdocs_jupyter import convert
@@ -204,6 +179,19 @@ def split_styles(html: str) -> tuple[list[str], str]:
 def strip_remote_scripts(html: str) -> str:
     """Remove nbconvert's MathJax loader and mermaid importer from a rendered notebook."""
     return _MERMAID.sub("", _MATHJAX.sub("", html))
+
+
+def cell_location(source: Path, cell) -> str:
+    """``lessons_src/NN_name.py:LINE`` of a notebook cell (the file alone if it cannot be found)."""
+    from course.percent import code_cells
+
+    source = Path(source)
+    where = str(source.relative_to(ROOT)) if source.is_relative_to(ROOT) else str(source)
+    code = (cell or {}).get("source", "").strip()
+    for candidate in code_cells(source) if code and source.is_file() else []:
+        if candidate.source.strip() == code:
+            return f"{where}:{candidate.first_lineno}"
+    return where
 
 
 def explain_failure(name: str, exc: Exception) -> str:

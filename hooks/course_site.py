@@ -5,7 +5,8 @@
 - ``notebooks/<lesson>/``: each companion notebook, executed and rendered as a page, with its
   ``.ipynb`` beside it for download;
 - on lesson pages: the values of inline expressions (`` `{python} expr` ``) and a generated
-  "verified with" line.
+  "verified with" line;
+- ``execution-times/``: what the build executed, with run times and peak memory (for authors).
 
 The work is done by ``course.*`` (and cached there); each hook only hands results to MkDocs.
 """
@@ -13,23 +14,22 @@ The work is done by ``course.*`` (and cached there); each hook only hands result
 from __future__ import annotations
 
 import sys
-import threading
-import traceback
 from pathlib import Path
 
 # The project's own code comes from this checkout, whatever else is installed.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from mkdocs.exceptions import PluginError  # noqa: E402
-from mkdocs.structure.files import File  # noqa: E402
+from mkdocs.structure.files import File, InclusionLevel  # noqa: E402
 from mkdocs.structure.toc import get_toc  # noqa: E402
 
-from course import ROOT, data, figures, fix_threads, notebooks, pages  # noqa: E402
+from course import data, execution, figures, fix_threads, notebooks, pages  # noqa: E402
 
 fix_threads()
 
 
 NOTEBOOK_CSS = "stylesheets/notebooks.css"  # linked from notebook pages only (overrides/main.html)
+REPORT_PAGE = "execution-times.md"  # what this build executed, its times and memory
 _inline_values: dict[str, dict[str, str]] = {}  # lesson page (docs-relative) -> expr -> value
 
 
@@ -49,45 +49,28 @@ def on_files(files, config):
         raise PluginError(str(exc)) from None
     files.append(File.generated(config, f"data/{data.FILENAME}", abs_src_path=str(csv_path)))
 
-    # Notebooks execute in their kernels, and pages with inline values run in their own
-    # processes, while the figures are drawn here.
-    outcome: dict = {}
-
-    def in_background(name, work):
-        def run():
-            try:
-                outcome[name] = work()
-            except Exception as exc:  # re-raised below, in the build's own thread
-                outcome.setdefault("error", exc)
-
-        thread = threading.Thread(target=run)
-        thread.start()
-        return thread
-
-    lesson_pages = sorted(pages.LESSONS.glob("*.md"))
-    workers = [
-        in_background("rendered", lambda: notebooks.build(csv_path)),
-        in_background("values", lambda: pages.values_for(lesson_pages, csv_path)),
-    ]
+    # Notebooks, figure modules and pages with inline values execute in the bounded pool, into
+    # the build cache; what follows only reads their results from there.
+    try:
+        report = execution.execute(csv_path)
+        rendered_notebooks = notebooks.build(csv_path)
+        values = pages.values_for(sorted(pages.LESSONS.glob("*.md")), csv_path)
+    except (execution.ExecutionError, pages.PageError) as exc:
+        raise PluginError(str(exc)) from None
     try:
         generated = [File.generated(config, uri, content=svg) for uri, svg, _ in figures.render_all()]
     except Exception as exc:
-        for worker in workers:
-            worker.join()
-        raise PluginError(_figure_failure(exc)) from None
-    for worker in workers:
-        worker.join()
-    if "error" in outcome:
-        raise PluginError(str(outcome["error"])) from None
+        raise PluginError(figures.failure(exc)) from None
     _inline_values.clear()
-    _inline_values.update(
-        {path.relative_to(pages.DOCS).as_posix(): values for path, values in outcome["values"].items()}
-    )
+    _inline_values.update({path.relative_to(pages.DOCS).as_posix(): v for path, v in values.items()})
     for file in generated:
         files.append(file)
+    files.append(File.generated(
+        config, REPORT_PAGE, content=report.markdown(), inclusion=InclusionLevel.NOT_IN_NAV
+    ))
 
     stylesheet: list[str] = []  # the notebooks' shared CSS, once, in order of appearance
-    for rendered in outcome["rendered"]:
+    for rendered in rendered_notebooks:
         stylesheet.extend(css for css in rendered.css if css not in stylesheet)
         name = rendered.source.stem
         page = NotebookPage(
@@ -131,12 +114,3 @@ def on_page_markdown(markdown, page, config, files):
     except pages.PageError as exc:
         raise PluginError(str(exc)) from None
     return pages.with_verified_line(markdown)
-
-
-def _figure_failure(exc: Exception) -> str:
-    """Name the figure file and line that raised, not the hook."""
-    frames = [f for f in traceback.extract_tb(exc.__traceback__) if str(ROOT / "assets") in f.filename]
-    where = "a figure module"
-    if frames:
-        where = f"{Path(frames[-1].filename).relative_to(ROOT)}:{frames[-1].lineno}"
-    return f"Figure code failed at {where}: {type(exc).__name__}: {exc}"

@@ -1,0 +1,599 @@
+"""Execution at any size: a bounded pool, a time and memory report, and shards.
+
+Everything the build executes is an *item*: a companion notebook (run in a Jupyter kernel), a
+figure module (all of its figures, drawn in one Python process) or a lesson page with inline
+values (run in one Python process, see ``course.pages``). An item's results go into the
+content-addressed build cache (``.cache/build``) under a key of everything they depend on
+(``course.cache``); an item whose results are all there is not executed again.
+
+**The pool.** At most ``jobs()`` items execute at once, longest first; each of their processes
+runs torch and BLAS on ``threads()`` threads, so that the pool never asks for more threads than
+the machine has cores. Peak memory grows with the number of jobs, not with the number of
+lessons. Kernels start one after another (two kernels that start together can pick the same free
+port) and a start that fails is tried again. Settings, all from the environment:
+
+- ``COURSE_JOBS``: how many items execute at once; default: the cores this process may use.
+- ``COURSE_CELL_TIMEOUT``: seconds a notebook cell may run (default 300); a notebook overrides it
+  in its jupytext header with ``execution: {timeout: SECONDS}`` under ``jupyter:``.
+
+A cell that raises, runs past its timeout, or whose kernel dies (killed, out of memory) stops the
+build with the notebook's source file and the line of its cell; the other jobs are stopped too.
+
+**The report.** Each run records every item: its kind, name, whether it came from the cache, and
+the run time and peak memory (resident set) of the run that made it. The build publishes it as
+the page ``execution-times/`` and writes it to ``.cache/build/execution.json``; shards read it.
+
+**Shards.** ``python -m course.execution --shard I/N`` (``make execute SHARD=I/N``) executes only
+shard I of N into the cache: the items are dealt longest first to the least loaded shard, by the
+run times the report recorded (an unknown item counts ``DEFAULT_SECONDS``), as pytorch/tutorials
+spreads its build. Copy the ``.cache/build`` folders of all shards into one and ``mkdocs build``
+executes nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import hashlib
+import json
+import logging
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from course import ROOT, cache, data
+
+REPORT = cache.CACHE_DIR / "execution.json"
+RUNS = cache.CACHE_DIR / "runs"  # one record per executed item key: its time and peak memory
+DEFAULT_CELL_TIMEOUT = 300
+DEFAULT_SECONDS = 20.0  # what an item never timed before is expected to take
+KERNEL_START_TRIES = 3
+KINDS = ("notebook", "figures", "page")
+log = logging.getLogger("mkdocs.course.execution")
+
+
+class ExecutionError(RuntimeError):
+    """An item failed: the message names its file and line."""
+
+
+# --- settings -------------------------------------------------------------------------------
+
+
+def cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+def jobs() -> int:
+    """How many items execute at once: ``$COURSE_JOBS``, else the number of cores."""
+    value = os.environ.get("COURSE_JOBS", "").strip()
+    if value:
+        try:
+            n = int(value)
+        except ValueError:
+            raise ExecutionError(f"COURSE_JOBS must be a whole number, not {value!r}") from None
+        if n < 1:
+            raise ExecutionError(f"COURSE_JOBS must be at least 1, not {n}")
+        return n
+    return cores()
+
+
+def threads(n_jobs: int | None = None) -> int:
+    """torch/BLAS threads per job: the cores shared out among the jobs, at least one."""
+    return max(1, cores() // (n_jobs or jobs()))
+
+
+def cell_timeout() -> int:
+    value = os.environ.get("COURSE_CELL_TIMEOUT", "").strip()
+    return int(value) if value else DEFAULT_CELL_TIMEOUT
+
+
+def job_env(n_threads: int, kernel: bool = False) -> dict[str, str]:
+    """The environment of a process the pool starts: the build's own, with the thread counts.
+
+    Figure modules and pages import this project and draw off-screen; a notebook's kernel gets
+    the build's environment as it is, as a reader's would (with Jupyter's inline plots).
+    """
+    env = dict(os.environ)
+    if not kernel:
+        env.update({"MPLBACKEND": "Agg", "PYTHONPATH": str(ROOT)})
+    for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "NUMEXPR_NUM_THREADS"):
+        env[name] = str(n_threads)
+    return env
+
+
+# --- items ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Item:
+    kind: str  # "notebook", "figures" or "page"
+    path: Path
+    key: str
+    outputs: list[Path]  # the cache files that hold its results
+
+    @property
+    def name(self) -> str:
+        return str(self.path.relative_to(ROOT))
+
+    def cached(self) -> bool:
+        return all(out.is_file() for out in self.outputs)
+
+
+def all_items() -> list[Item]:
+    """Every item of the course, in a fixed order: notebooks, figure modules, pages."""
+    from course import figures, notebooks, pages
+
+    items = []
+    for source in notebooks.sources():
+        key = notebooks.build_key(source)
+        items.append(Item("notebook", source, key, [notebooks.RENDER_CACHE / f"{key[:32]}.json"]))
+    for module in figures.figure_modules():
+        keys = figures.figure_keys(module)
+        if not keys:
+            continue
+        outputs = [figures.CACHE_DIR / f"{k[:32]}-{t.name}.svg" for k in keys.values() for t in figures.THEMES]
+        key = hashlib.sha256("\0".join(sorted(keys.values())).encode()).hexdigest()
+        items.append(Item("figures", module, key, outputs))
+    for page in sorted(pages.LESSONS.glob("*.md")):
+        if pages.has_inline(page):
+            key = pages.run_key(page)
+            items.append(Item("page", page, key, [pages.RUN_CACHE / f"{key[:32]}.json"]))
+    return items
+
+
+# --- records, report and shards -------------------------------------------------------------
+
+
+@dataclass
+class Outcome:
+    item: Item
+    cached: bool
+    seconds: float | None = None  # of the run that made the cached results
+    peak_bytes: int | None = None
+    notes: dict = field(default_factory=dict)
+
+    def row(self) -> dict:
+        return {
+            "kind": self.item.kind,
+            "name": self.item.name,
+            "key": self.item.key[:32],
+            "cached": self.cached,
+            "seconds": None if self.seconds is None else round(self.seconds, 3),
+            "peak_mib": None if self.peak_bytes is None else round(self.peak_bytes / 2**20, 1),
+        }
+
+
+def _record_path(item: Item) -> Path:
+    return RUNS / f"{item.key[:32]}.json"
+
+
+def _write_json(path: Path, content) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(content, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    tmp.replace(path)
+
+
+def _read_record(item: Item) -> Outcome:
+    outcome = Outcome(item, cached=True)
+    try:
+        record = json.loads(_record_path(item).read_text(encoding="utf-8"))
+        outcome.seconds, outcome.peak_bytes = record["seconds"], record["peak_bytes"]
+    except (OSError, ValueError, KeyError):
+        pass
+    return outcome
+
+
+def recorded_seconds(cache_dir: Path | None = None) -> dict[str, float]:
+    """Item name -> run time, from the reports in the cache (the full build's and the shards')."""
+    found: dict[str, float] = {}
+    for report in sorted((cache_dir or cache.CACHE_DIR).glob("execution*.json")):
+        try:
+            rows = json.loads(report.read_text(encoding="utf-8"))["items"]
+        except (OSError, ValueError, KeyError):
+            continue
+        for row in rows:
+            if row.get("seconds") is not None:
+                found[row["name"]] = max(found.get(row["name"], 0.0), float(row["seconds"]))
+    return found
+
+
+def plan(items: list[Item], shards: int, seconds: dict[str, float]) -> list[list[Item]]:
+    """Deal the items to ``shards`` shards, longest first, each to the least loaded shard."""
+    expected = {item.name: seconds.get(item.name, DEFAULT_SECONDS) for item in items}
+    ordered = sorted(items, key=lambda item: (-expected[item.name], item.name))
+    dealt: list[list[Item]] = [[] for _ in range(shards)]
+    loads = [0.0] * shards
+    for item in ordered:
+        target = min(range(shards), key=lambda i: (loads[i], i))
+        dealt[target].append(item)
+        loads[target] += expected[item.name]
+    return dealt
+
+
+def parse_shard(text: str) -> tuple[int, int]:
+    try:
+        index, total = (int(part) for part in text.split("/"))
+    except ValueError:
+        raise ExecutionError(f"a shard is written I/N, like 1/4, not {text!r}") from None
+    if not 1 <= index <= total:
+        raise ExecutionError(f"shard {text}: I must be between 1 and N")
+    return index, total
+
+
+@dataclass
+class Report:
+    outcomes: list[Outcome]
+    jobs: int
+    threads: int
+    cell_timeout: int
+    wall_seconds: float
+    shard: str | None = None
+
+    def to_json(self) -> dict:
+        return {
+            "jobs": self.jobs,
+            "threads_per_job": self.threads,
+            "cell_timeout": self.cell_timeout,
+            "shard": self.shard,
+            "wall_seconds": round(self.wall_seconds, 3),
+            "items": [o.row() for o in self.outcomes],
+        }
+
+    def markdown(self) -> str:
+        """The report page: deterministic in everything but the measured figures."""
+        executed = [o for o in self.outcomes if not o.cached]
+        lines = [
+            "---",
+            "description: What the last build executed, how long each part took and how much memory it needed.",
+            "search:",
+            "  exclude: true",
+            "---",
+            "",
+            "# Execution times",
+            "",
+            "For course authors: every notebook, figure module and page with inline values that the",
+            "build runs, with the run time and peak memory (resident set) of the run that made its",
+            "results, and whether this build took them from the cache. Written by each build;",
+            "see [Contributing](contributing.md#building-a-large-course).",
+            "",
+            f"This build executed {len(executed)} of {len(self.outcomes)} items, at most "
+            f"{self.jobs} at once with {self.threads} torch thread(s) each, in "
+            f"{self.wall_seconds:.1f} s; a notebook cell may run {self.cell_timeout} s.",
+            "",
+            "| item | kind | run time (s) | peak memory (MiB) | from the cache |",
+            "| --- | --- | ---: | ---: | --- |",
+        ]
+        for outcome in sorted(self.outcomes, key=lambda o: (-(o.seconds or 0.0), o.item.name)):
+            row = outcome.row()
+            secs = "" if row["seconds"] is None else f"{row['seconds']:.2f}"
+            peak = "" if row["peak_mib"] is None else f"{row['peak_mib']:.0f}"
+            lines.append(f"| `{row['name']}` | {row['kind']} | {secs} | {peak} | {'yes' if outcome.cached else 'no'} |")
+        return "\n".join(lines) + "\n"
+
+
+# --- running one item -----------------------------------------------------------------------
+
+
+@dataclass
+class Finished:
+    returncode: int
+    stdout: str
+    stderr: str
+    seconds: float
+    peak_bytes: int
+
+
+class Pool:
+    """Runs items, at most ``size`` at once; stops everything it started when asked."""
+
+    def __init__(self, size: int, n_threads: int, csv_path: Path):
+        self.size = size
+        self.env = job_env(n_threads)
+        self.kernel_env = job_env(n_threads, kernel=True)
+        self.csv_path = Path(csv_path)
+        self.processes: set[subprocess.Popen] = set()
+        self.lock = threading.Lock()
+        self.render_lock = threading.Lock()  # nbconvert renders one notebook at a time
+        self.stopping = False
+        self.workdir: Path | None = None
+
+    # subprocesses (figure modules, pages), measured by the kernel's own accounting
+    def run_measured(self, args: list[str], cwd: Path) -> Finished:
+        with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+            start = time.perf_counter()
+            with self.lock:
+                if self.stopping:
+                    raise asyncio.CancelledError()
+                proc = subprocess.Popen(args, cwd=cwd, env=self.env, stdout=out, stderr=err,
+                                        start_new_session=True)
+                self.processes.add(proc)
+            try:
+                _, status, usage = os.wait4(proc.pid, 0)
+                proc.returncode = os.waitstatus_to_exitcode(status)
+            finally:
+                with self.lock:
+                    self.processes.discard(proc)
+            seconds = time.perf_counter() - start
+            out.seek(0)
+            err.seek(0)
+            return Finished(proc.returncode, out.read().decode(errors="replace"),
+                            err.read().decode(errors="replace"), seconds, usage.ru_maxrss * 1024)
+
+    def stop(self) -> None:
+        with self.lock:
+            self.stopping = True
+            for proc in self.processes:
+                try:
+                    os.killpg(proc.pid, signal.SIGKILL)
+                except (ProcessLookupError, PermissionError):
+                    pass
+
+    async def figures(self, item: Item) -> Outcome:
+        from course import figures
+
+        done = await asyncio.to_thread(
+            self.run_measured, [sys.executable, "-m", "course.figures", str(item.path)], ROOT
+        )
+        if done.returncode != 0:
+            raise ExecutionError(_last_line(done.stderr) or f"{item.name}: the figure module failed")
+        drawn = json.loads(done.stdout)["drawn"]
+        for uri in drawn:
+            figures.stats["drawn"] += 1
+            log.info("Drew figure %s", uri)
+        return Outcome(item, False, done.seconds, done.peak_bytes)
+
+    async def page(self, item: Item) -> Outcome:
+        from course import pages
+
+        done = await asyncio.to_thread(
+            self.run_measured, [sys.executable, "-m", "course.pages", str(item.path)], self._workdir()
+        )
+        if done.returncode != 0:
+            raise ExecutionError(_last_line(done.stderr) or f"{item.name}: the page's code failed")
+        run = json.loads(done.stdout)
+        stored = item.outputs[0]
+        stored.parent.mkdir(parents=True, exist_ok=True)
+        tmp = stored.with_suffix(".tmp")
+        tmp.write_text(json.dumps(run, sort_keys=True), encoding="utf-8")  # as course.pages stores it
+        tmp.replace(stored)
+        log.info("Ran page %s", pages.relative(item.path))
+        return Outcome(item, False, done.seconds, done.peak_bytes)
+
+    def _workdir(self) -> Path:
+        if self.workdir is None:
+            self.workdir = Path(tempfile.mkdtemp(prefix="course-run-"))
+            shutil.copyfile(self.csv_path, self.workdir / data.FILENAME)
+        return self.workdir
+
+    async def notebook(self, item: Item, start_lock: asyncio.Lock) -> Outcome:
+        import nbformat
+        from nbclient import NotebookClient
+        from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+
+        from course import notebooks
+
+        workdir = notebooks.prepare_workdir(self.csv_path)
+        ipynb = workdir / f"{item.path.stem}.ipynb"
+        notebooks.write_if_changed(ipynb, notebooks.to_ipynb(item.path).encode())
+        nb = nbformat.read(ipynb, as_version=4)
+        default_timeout = notebook_timeout(nb)
+        state = {"cell": None, "peak": 0, "pid": None}
+
+        def timeout_of(cell):
+            return cell.get("metadata", {}).get("execution", {}).get("timeout", default_timeout)
+
+        def measure(**_):
+            if state["pid"]:
+                state["peak"] = max(state["peak"], peak_rss(state["pid"]))
+
+        def on_cell_start(cell, **_):
+            state["cell"] = cell
+            measure()
+
+        client = NotebookClient(
+            nb, kernel_name=notebooks.KERNEL, allow_errors=False, record_timing=False,
+            timeout=default_timeout, timeout_func=timeout_of, shutdown_kernel="immediate",
+            resources={"metadata": {"path": str(workdir)}},
+            on_cell_start=on_cell_start, on_cell_executed=measure,
+        )
+        start = time.perf_counter()
+        try:
+            await self._start_kernel(client, item, start_lock)
+            state["pid"] = kernel_pid(client)
+            try:
+                executed = await client.async_execute()
+            except CellTimeoutError:
+                where = notebooks.cell_location(item.path, state["cell"])
+                raise ExecutionError(
+                    f"Notebook cell timed out at {where}: it ran longer than "
+                    f"{timeout_of(state['cell'])} s (COURSE_CELL_TIMEOUT, or the notebook's "
+                    f"execution timeout)"
+                ) from None
+            except DeadKernelError:
+                where = notebooks.cell_location(item.path, state["cell"])
+                raise ExecutionError(
+                    f"Notebook kernel died at {where}: the kernel was killed (out of memory?) "
+                    f"while this cell ran"
+                ) from None
+            except CellExecutionError as exc:
+                raise ExecutionError(notebooks.explain_failure(ipynb.name, exc)) from None
+        finally:
+            await _discard_kernel(client)
+        seconds = time.perf_counter() - start
+        log.info("Executed notebook %s", ipynb.name)
+        notebooks.coalesce_streams(executed)
+
+        def render():
+            with self.render_lock:
+                notebooks.render(item.path, ipynb, executed, item.outputs[0])
+
+        await asyncio.to_thread(render)
+        return Outcome(item, False, seconds, state["peak"] or None)
+
+    async def _start_kernel(self, client, item: Item, start_lock: asyncio.Lock) -> None:
+        """Start the notebook's kernel, one start at a time; try again if a start fails."""
+        for attempt in range(1, KERNEL_START_TRIES + 1):
+            async with start_lock:
+                if self.stopping:
+                    raise asyncio.CancelledError()
+                client.km = client.create_kernel_manager()
+                try:
+                    await client.async_start_new_kernel(env=self.kernel_env)
+                    await client.async_start_new_kernel_client()
+                    return
+                except Exception as exc:
+                    await _discard_kernel(client)
+                    if attempt == KERNEL_START_TRIES:
+                        raise ExecutionError(
+                            f"Notebook {item.name}: its kernel did not start ({attempt} tries): {exc}"
+                        ) from None
+                    log.warning("Kernel of %s did not start (%s); trying again", item.name, exc)
+            await asyncio.sleep(attempt)
+
+
+async def _discard_kernel(client) -> None:
+    if getattr(client, "km", None) is not None:
+        try:
+            await client._async_cleanup_kernel()
+        except Exception:  # already dead or half started: nothing left to stop
+            pass
+    client.km = None
+    client.kc = None
+
+
+def kernel_pid(client) -> int | None:
+    process = getattr(getattr(client.km, "provisioner", None), "process", None)
+    return getattr(process, "pid", None)
+
+
+def peak_rss(pid: int) -> int:
+    """The peak resident set of a live process, in bytes (0 when it cannot be read)."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
+def notebook_timeout(nb) -> int:
+    """Seconds a cell of this notebook may run: its own ``execution.timeout``, else the default."""
+    own = nb.metadata.get("execution", {}).get("timeout")
+    return int(own) if own else cell_timeout()
+
+
+def _last_line(text: str) -> str:
+    lines = [line for line in text.strip().splitlines() if line.strip()]
+    return lines[-1] if lines else ""
+
+
+# --- running many ---------------------------------------------------------------------------
+
+
+def execute(csv_path: Path, items: list[Item] | None = None, shard: str | None = None,
+            kinds: tuple[str, ...] = KINDS) -> Report:
+    """Execute every item (or shard ``I/N`` of them) whose results are not cached; report all."""
+    start = time.perf_counter()
+    everything = all_items() if items is None else items
+    everything = [item for item in everything if item.kind in kinds]
+    mine = everything
+    if shard:
+        index, total = parse_shard(shard)
+        mine = plan(everything, total, recorded_seconds())[index - 1]
+    n_jobs, n_threads = jobs(), threads()
+    todo = [item for item in mine if not item.cached()]
+    fresh: dict[str, Outcome] = {}
+    if todo:
+        seconds = recorded_seconds()
+        todo.sort(key=lambda item: (-seconds.get(item.name, DEFAULT_SECONDS), item.name))
+        for outcome in asyncio.run(_run_all(todo, n_jobs, n_threads, csv_path)):
+            fresh[outcome.item.key] = outcome
+            _write_json(_record_path(outcome.item), {
+                "kind": outcome.item.kind, "name": outcome.item.name,
+                "seconds": round(outcome.seconds, 3), "peak_bytes": outcome.peak_bytes,
+            })
+    outcomes = [fresh.get(item.key) or _read_record(item) for item in mine]
+    report = Report(outcomes, n_jobs, n_threads, cell_timeout(), time.perf_counter() - start, shard)
+    if items is None and kinds == KINDS:
+        name = REPORT.name if not shard else f"execution-shard-{shard.replace('/', '-of-')}.json"
+        _write_json(REPORT.with_name(name), report.to_json())
+        _evict_records({item.key[:32] for item in everything})
+    return report
+
+
+async def _run_all(todo: list[Item], n_jobs: int, n_threads: int, csv_path: Path) -> list[Outcome]:
+    pool = Pool(n_jobs, n_threads, csv_path)
+    slots = asyncio.Semaphore(n_jobs)
+    start_lock = asyncio.Lock()
+
+    async def one(item: Item) -> Outcome:
+        async with slots:
+            if item.kind == "notebook":
+                return await pool.notebook(item, start_lock)
+            if item.kind == "figures":
+                return await pool.figures(item)
+            return await pool.page(item)
+
+    tasks = [asyncio.ensure_future(one(item)) for item in todo]
+    try:
+        done, pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
+        failed = [t for t in tasks if t.done() and not t.cancelled() and t.exception() is not None]
+        if failed:
+            pool.stop()
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
+            error = failed[0].exception()
+            if isinstance(error, ExecutionError):
+                raise ExecutionError(str(error)) from None
+            raise error
+        return [task.result() for task in tasks]
+    finally:
+        if pool.workdir is not None:
+            shutil.rmtree(pool.workdir, ignore_errors=True)
+
+
+def _evict_records(used: set[str]) -> None:
+    if RUNS.is_dir():
+        for stale in RUNS.glob("*.json"):
+            if stale.stem not in used:
+                stale.unlink()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m course.execution [--shard I/N]``: execute into the cache, print the report."""
+    parser = argparse.ArgumentParser(description="Execute the course's notebooks, figures and pages into the build cache.")
+    parser.add_argument("--shard", help="execute only shard I of N, written I/N")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="INFO    -  %(message)s")
+    from course import fix_threads
+
+    fix_threads()
+    try:
+        report = execute(data.dataset_path(), shard=args.shard)
+    except (ExecutionError, data.DatasetError) as exc:
+        print(f"ERROR: {exc}", file=sys.stderr)
+        return 1
+    executed = [o for o in report.outcomes if not o.cached]
+    print(f"{'shard ' + args.shard if args.shard else 'all items'}: {len(report.outcomes)} items, "
+          f"{len(executed)} executed, {report.wall_seconds:.1f} s with {report.jobs} jobs")
+    for outcome in executed:
+        row = outcome.row()
+        print(f"  {row['kind']:<8} {row['name']:<50} {row['seconds']:8.2f} s {row['peak_mib'] or 0:8.0f} MiB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
