@@ -7,13 +7,24 @@ CHROMIUM ?= /usr/bin/chromium
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export NO_MKDOCS_2_WARNING := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
+# How the build executes (see "Building a large course" in docs/contributing.md):
+# JOBS items at once (default: the cores), CELL_TIMEOUT seconds per notebook cell (default 300).
+ifdef JOBS
+export COURSE_JOBS := $(JOBS)
+endif
+ifdef CELL_TIMEOUT
+export COURSE_CELL_TIMEOUT := $(CELL_TIMEOUT)
+endif
+# pytest workers for `make test` (pytest-xdist): one per core.
+TEST_WORKERS ?= auto
 
-.PHONY: help setup browser serve build test test-fast outputs bench clean lock
+.PHONY: help setup browser serve build execute test test-fast outputs bench clean lock
 
 help:
 	@echo "make serve   build the site and serve it at http://127.0.0.1:8000 (live reload)"
 	@echo "make test    run every test: snippets, notebooks, figures, data, site, browser"
 	@echo "make build   build the static site into site/"
+	@echo "make execute execute notebooks, figures and pages into the build cache (SHARD=i/N: one shard)"
 	@echo "make bench   time builds and the snippet tests against their floors"
 	@echo "make outputs rewrite every # Output: comment to what the code prints (review the diff)"
 	@echo "make clean   remove site/, caches and test artifacts"
@@ -43,12 +54,18 @@ build: setup
 	$(BIN)/mkdocs build --strict --site-dir .cache/site-next
 	rm -rf site && mv .cache/site-next site
 
+# Execute into .cache/build without building the site; SHARD=2/4 executes the second of four
+# shards (merge the shards' .cache/build folders, then `make build` executes nothing).
+execute: setup
+	$(BIN)/python -m course.execution $(if $(SHARD),--shard $(SHARD))
+
+# Tests run in parallel (pytest-xdist); the tests that read the built site share one build.
 test: setup browser
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS)
 
 # Everything except the full site build.
 test-fast: setup
-	$(BIN)/pytest -m "not slow"
+	$(BIN)/pytest -n $(TEST_WORKERS) -m "not slow"
 
 # After a deliberate library upgrade: refresh the documented outputs, then review `git diff`.
 outputs: setup

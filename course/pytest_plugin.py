@@ -39,6 +39,38 @@ def pytest_configure(config):
     config._prose_counts = Counter()  # shown / computed / declared / unbound, over the run
     config._prose_files = 0
     config._prose_stale = []  # with --update-outputs: prose numbers the new outputs do not back
+    if config.pluginmanager.hasplugin("xdist"):
+        config.pluginmanager.register(ParallelCounts(), "course-parallel-counts")
+
+
+class ParallelCounts:
+    """Under pytest-xdist, each worker counts the prose numbers of the tests it ran; the workers
+    hand their counts to the controller, which prints the summary lines for the whole run."""
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_sessionfinish(self, session):
+        config = session.config
+        if hasattr(config, "workeroutput"):  # a worker
+            config.workeroutput["course_prose"] = {
+                "counts": dict(config._prose_counts),
+                "files": config._prose_files,
+                "stale": list(config._prose_stale),
+            }
+
+    def pytest_testnodedown(self, node, error):
+        config = node.config
+        counted = getattr(node, "workeroutput", {}).get("course_prose")
+        if counted:
+            config._prose_counts.update(counted["counts"])
+            config._prose_files += counted["files"]
+            config._prose_stale.extend(counted["stale"])
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_collection_modifyitems(self, config, items):
+        """The blocks of one page share a namespace: run them on one worker, in order."""
+        for item in items:
+            if isinstance(item, (SnippetItem, ProseItem)):
+                item.add_marker(pytest.mark.xdist_group(str(item.path.relative_to(ROOT))))
 
 
 def pytest_sessionstart(session):

@@ -1,15 +1,18 @@
-"""Fixtures shared by the tests: a built site."""
+"""Fixtures shared by the tests: one built site for the whole run, even with parallel workers."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from course import ROOT
+from tests import scratch
 
 
 def mkdocs_build(site_dir: Path, cwd: Path = ROOT, env: dict | None = None) -> subprocess.CompletedProcess:
@@ -23,13 +26,103 @@ def mkdocs_build(site_dir: Path, cwd: Path = ROOT, env: dict | None = None) -> s
     )
 
 
+@dataclass(frozen=True)
+class Build:
+    """A cold build of a scratch copy of the project: read it, never change it (copy it first)."""
+
+    project: Path  # with its warm .cache/
+    site: Path
+    log: str  # what the cold build printed
+
+
+def shared_dir(tmp_path_factory, worker_id: str) -> Path:
+    """A folder all the workers of this run share (the run's own when it has no workers)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if worker_id != "master" else base
+
+
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory) -> Path:
-    """The whole site, built once per test session with --strict."""
-    site = tmp_path_factory.mktemp("site")
-    result = mkdocs_build(site)
-    assert result.returncode == 0, f"mkdocs build failed:\n{result.stdout}\n{result.stderr}"
-    return site
+def shared_build(tmp_path_factory, worker_id) -> Build:
+    """The whole site, built from cold with --strict once per test run, whatever the workers.
+
+    The first worker that needs it builds it; the others wait for that build and read it.
+    """
+    from filelock import FileLock
+
+    folder = shared_dir(tmp_path_factory, worker_id) / "shared-build"
+    done = folder / "result.json"
+    with FileLock(str(folder) + ".lock"):
+        if not done.is_file():
+            project = scratch.scratch_copy(folder / "project")
+            result = scratch.build(project)
+            (folder / "build.log").write_text(result.output, encoding="utf-8")
+            done.write_text(json.dumps({"returncode": result.returncode}), encoding="utf-8")
+    log = (folder / "build.log").read_text(encoding="utf-8")
+    assert json.loads(done.read_text())["returncode"] == 0, f"mkdocs build failed:\n{log}"
+    return Build(folder / "project", folder / "project" / "site", log)
+
+
+@dataclass(frozen=True)
+class ShardedBuild:
+    """The course executed from empty caches as two shards, each in its own scratch project,
+    then their caches copied into a third project and built there."""
+
+    shards: list[Path]  # the shards' projects, shard 1 first
+    shard_logs: list[str]
+    project: Path  # the merged one
+    site: Path
+    log: str  # what the merged build printed
+
+
+@pytest.fixture(scope="session")
+def sharded_build(tmp_path_factory, worker_id) -> ShardedBuild:
+    """Two shards (``make execute SHARD=1/2`` and ``2/2``, one job each, side by side, as on two
+    machines), their caches merged by copying, and ``mkdocs build --strict`` on the merge."""
+    import shutil
+    import threading
+
+    from filelock import FileLock
+
+    folder = shared_dir(tmp_path_factory, worker_id) / "sharded-build"
+    shards = [folder / "shard-1" / "project", folder / "shard-2" / "project"]
+    merged = folder / "merged" / "project"
+    done = folder / "result.json"
+    with FileLock(str(folder) + ".lock"):
+        if not done.is_file():
+            results: dict[int, subprocess.CompletedProcess] = {}
+
+            def execute(index: int) -> None:
+                project = scratch.scratch_copy(shards[index - 1])
+                results[index] = scratch.run(
+                    [sys.executable, "-m", "course.execution", "--shard", f"{index}/2"], project,
+                    env={"COURSE_JOBS": "1"},
+                )
+
+            workers = [threading.Thread(target=execute, args=(i,)) for i in (1, 2)]
+            for worker in workers:
+                worker.start()
+            for worker in workers:
+                worker.join()
+            scratch.scratch_copy(merged)
+            for shard in shards:
+                shutil.copytree(shard / ".cache" / "build", merged / ".cache" / "build", dirs_exist_ok=True)
+            build = scratch.build(merged)
+            for index, result in results.items():
+                (folder / f"shard-{index}.log").write_text(result.output, encoding="utf-8")
+            (folder / "build.log").write_text(build.output, encoding="utf-8")
+            codes = {f"shard {i}": results[i].returncode for i in (1, 2)} | {"merged build": build.returncode}
+            done.write_text(json.dumps(codes), encoding="utf-8")
+    logs = [(folder / f"shard-{i}.log").read_text(encoding="utf-8") for i in (1, 2)]
+    log = (folder / "build.log").read_text(encoding="utf-8")
+    codes = json.loads(done.read_text())
+    assert set(codes.values()) == {0}, f"{codes}\n" + "\n".join(logs + [log])
+    return ShardedBuild(shards, logs, merged, merged / "site", log)
+
+
+@pytest.fixture(scope="session")
+def built_site(shared_build) -> Path:
+    """The whole site, built once per test run with --strict."""
+    return shared_build.site
 
 
 @pytest.fixture(autouse=True)

@@ -21,16 +21,17 @@ def project_files() -> list[str]:
     return [f for f in listed.split("\0") if f and (ROOT / f).is_file()]
 
 
-def scratch_copy(target: Path, warm_cache: bool = False) -> Path:
-    """Copy the project into ``target``; with ``warm_cache``, also its build caches."""
+def scratch_copy(target: Path, warm_cache: bool = False, cache_from: Path = ROOT) -> Path:
+    """Copy the project into ``target``; with ``warm_cache``, also the build caches of
+    ``cache_from`` (this project, or a scratch copy that was built)."""
     for name in project_files():
         dest = target / name
         dest.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(ROOT / name, dest)
     if warm_cache:
         for sub in ("build", "mkdocs-jupyter", "notebooks"):
-            if (ROOT / ".cache" / sub).is_dir():
-                shutil.copytree(ROOT / ".cache" / sub, target / ".cache" / sub)
+            if (cache_from / ".cache" / sub).is_dir():
+                shutil.copytree(cache_from / ".cache" / sub, target / ".cache" / sub)
     return target
 
 
@@ -40,11 +41,11 @@ def edit(path: Path, old: str, new: str, count: int = 1) -> None:
     path.write_text(text.replace(old, new, count), encoding="utf-8")
 
 
-def run(args: list[str], cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:
+def run(args: list[str], cwd: Path, env: dict | None = None, timeout: float | None = None) -> subprocess.CompletedProcess:
     """Run a command in a scratch project; it finds the verified dataset through $IPO_DATA_DIR."""
     dataset_dir = str(data.dataset_path().parent)
     result = subprocess.run(
-        args, cwd=cwd, capture_output=True, text=True,
+        args, cwd=cwd, capture_output=True, text=True, timeout=timeout,
         env={**os.environ, "NO_MKDOCS_2_WARNING": "1", data.ENV_VAR: dataset_dir, **(env or {})},
     )
     result.output = result.stdout + result.stderr
@@ -55,9 +56,10 @@ def build(project: Path, site: str = "site", env: dict | None = None) -> subproc
     return run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", site], project, env)
 
 
-def executions(result: subprocess.CompletedProcess) -> dict[str, int]:
+def executions(result: subprocess.CompletedProcess | str) -> dict[str, int]:
     """How many notebooks were executed and figure files drawn, read from the build log."""
+    output = result if isinstance(result, str) else result.output
     return {
-        "notebooks": len(re.findall(r"Executed notebook ", result.output)),
-        "figures": len(re.findall(r"Drew figure ", result.output)),
+        "notebooks": len(re.findall(r"Executed notebook ", output)),
+        "figures": len(re.findall(r"Drew figure ", output)),
     }

@@ -3,7 +3,6 @@
 Executions are counted from the build log (notebooks executed, figure files drawn), never timed.
 """
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -11,20 +10,20 @@ import pytest
 from course import ROOT, cache, figures, notebooks
 from tests import scratch
 
-pytestmark = pytest.mark.slow
+# The tests edit and rebuild one project in turn: they run on one worker, in order.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("build-cache")]
 
 N_NOTEBOOKS = len(notebooks.sources())
 N_FIGURE_FILES = 2 * sum(len(figures.declared_figures(p)) for p in figures.figure_modules())
 
 
 @pytest.fixture(scope="module")
-def cold(tmp_path_factory):
-    """A scratch project and the log of its first, cold build."""
-    project = scratch.scratch_copy(tmp_path_factory.mktemp("cold") / "project")
-    result = scratch.build(project)
-    assert result.returncode == 0, result.output
-    shutil.copytree(project / "site", project.parent / "site-cold")  # later tests edit and rebuild
-    return project, result
+def cold(shared_build, tmp_path_factory):
+    """A scratch project as the run's one cold build left it (its cache warm), and that build's
+    log. The tests here edit and rebuild it; the shared build stays as it was."""
+    project = tmp_path_factory.mktemp("cold") / "project"
+    scratch.scratch_copy(project, warm_cache=True, cache_from=shared_build.project)
+    return project, shared_build.log
 
 
 def rebuild(project):
@@ -34,8 +33,8 @@ def rebuild(project):
 
 
 def test_cold_build_executes_everything(cold):
-    _, result = cold
-    assert scratch.executions(result) == {"notebooks": N_NOTEBOOKS, "figures": N_FIGURE_FILES}
+    _, log = cold
+    assert scratch.executions(log) == {"notebooks": N_NOTEBOOKS, "figures": N_FIGURE_FILES}
 
 
 def test_warm_rebuild_executes_nothing(cold):
@@ -80,12 +79,11 @@ def generated_files(site: Path) -> dict[str, bytes]:
     }
 
 
-def test_two_clean_builds_are_byte_identical(cold, tmp_path):
-    first = generated_files(cold[0].parent / "site-cold")
-    second_project = scratch.scratch_copy(tmp_path / "project")
-    result = scratch.build(second_project)
-    assert result.returncode == 0, result.output
-    second = generated_files(second_project / "site")
+def test_two_clean_builds_are_byte_identical(shared_build, sharded_build):
+    """The run's cold build against a second clean build: the same course executed from empty
+    caches again, this time as two shards on their own (see tests/test_shards.py)."""
+    first = generated_files(shared_build.site)
+    second = generated_files(sharded_build.site)
     assert len(first) == N_FIGURE_FILES + 2 * N_NOTEBOOKS  # each notebook: its page and its .ipynb
     assert sorted(first) == sorted(second)
     assert [name for name in first if first[name] != second[name]] == []

@@ -20,8 +20,8 @@ FIGURES = "assets/figures/01_deep_learning_fundamentals.py"
 
 
 @pytest.fixture
-def project(tmp_path, built_site):  # built_site: the project's own cache is warm by now
-    return scratch.scratch_copy(tmp_path / "project", warm_cache=True)
+def project(tmp_path, shared_build):  # with the cache the run's one build left
+    return scratch.scratch_copy(tmp_path / "project", warm_cache=True, cache_from=shared_build.project)
 
 
 def line_of(path, text):

@@ -1,0 +1,104 @@
+"""The bounded pool's settings, the execution report, and the faults that only execution at scale
+meets: a kernel that dies and a cell that hangs each stop the build, name the notebook and the
+cell, keep the previous site, and never hang the build."""
+
+import json
+import sys
+import time
+
+import nbformat
+import pytest
+
+from course import execution
+from tests import scratch
+
+NOTEBOOK = "lessons_src/01_deep_learning_fundamentals.py"
+BEFORE_EXERCISES = "# %% [markdown]\n# ## Practice exercises"
+
+
+def test_jobs_and_threads_come_from_the_cores_or_course_jobs(monkeypatch):
+    monkeypatch.delenv("COURSE_JOBS", raising=False)
+    assert execution.jobs() == execution.cores()
+    assert execution.threads() == 1
+    monkeypatch.setenv("COURSE_JOBS", "1")
+    assert execution.jobs() == 1
+    assert execution.threads() == execution.cores()  # one job may use every core
+    assert execution.jobs() * execution.threads() <= max(execution.cores(), 1)
+    env = execution.job_env(execution.threads())
+    assert env["OMP_NUM_THREADS"] == env["MKL_NUM_THREADS"] == str(execution.cores())
+    for wrong in ("0", "two"):
+        monkeypatch.setenv("COURSE_JOBS", wrong)
+        with pytest.raises(execution.ExecutionError, match="COURSE_JOBS"):
+            execution.jobs()
+
+
+def test_the_cell_timeout_has_a_default_an_override_and_a_notebook_setting(monkeypatch):
+    nb = nbformat.v4.new_notebook()
+    monkeypatch.delenv("COURSE_CELL_TIMEOUT", raising=False)
+    assert execution.notebook_timeout(nb) == execution.DEFAULT_CELL_TIMEOUT == 300
+    monkeypatch.setenv("COURSE_CELL_TIMEOUT", "45")
+    assert execution.notebook_timeout(nb) == 45
+    nb.metadata["execution"] = {"timeout": 900}
+    assert execution.notebook_timeout(nb) == 900
+
+
+@pytest.mark.slow
+def test_the_report_lists_every_item_with_its_time_and_memory(shared_build):
+    names = {item.name for item in execution.all_items()}
+    kinds = {item.kind for item in execution.all_items()}
+    assert kinds == {"notebook", "figures", "page"}
+    report = json.loads((shared_build.project / ".cache" / "build" / "execution.json").read_text())
+    assert {row["name"] for row in report["items"]} == names
+    for row in report["items"]:  # the cold build executed everything and measured it
+        assert row["cached"] is False
+        assert row["seconds"] > 0 and row["peak_mib"] > 20, row
+    assert report["jobs"] >= 1 and report["threads_per_job"] >= 1
+    page = (shared_build.site / "execution-times" / "index.html").read_text(encoding="utf-8")
+    for name in names:
+        assert f"<code>{name}</code>" in page
+    assert f"This build executed {len(names)} of {len(names)} items" in page
+    contributing = (shared_build.site / "contributing" / "index.html").read_text(encoding="utf-8")
+    assert 'href="../execution-times/"' in contributing
+
+
+@pytest.fixture
+def project(tmp_path, shared_build):
+    project = scratch.scratch_copy(tmp_path / "project", warm_cache=True, cache_from=shared_build.project)
+    (project / "site").mkdir()
+    (project / "site" / "index.html").write_text("the previous, good build")
+    return project
+
+
+def line_of(path, text):
+    return next(n for n, line in enumerate(path.read_text().splitlines(), 1) if text in line)
+
+
+def make_build(project, **env):
+    start = time.perf_counter()
+    result = scratch.run(["make", "build", f"BIN={sys.prefix}/bin", "STAMP="], project, env=env, timeout=240)
+    return result, time.perf_counter() - start
+
+
+@pytest.mark.slow
+def test_a_kernel_that_dies_fails_the_build_and_names_the_cell(project):
+    scratch.edit(project / NOTEBOOK, BEFORE_EXERCISES,
+                 "# %%\nimport os, signal\nos.kill(os.getpid(), signal.SIGKILL)\n\n" + BEFORE_EXERCISES)
+    result, seconds = make_build(project)
+    assert result.returncode != 0
+    line = line_of(project / NOTEBOOK, "import os, signal")
+    assert f"Notebook kernel died at {NOTEBOOK}:{line}: the kernel was killed (out of memory?)" in result.output
+    assert (project / "site" / "index.html").read_text() == "the previous, good build"
+    assert seconds < 120, f"the build took {seconds:.0f} s to give up"
+
+
+@pytest.mark.slow
+def test_a_hung_cell_times_out_and_names_the_cell(project):
+    source = project / NOTEBOOK
+    scratch.edit(source, "# jupyter:\n", "# jupyter:\n#   execution:\n#     timeout: 3\n")
+    scratch.edit(source, BEFORE_EXERCISES, "# %%\nimport time\ntime.sleep(600)\n\n" + BEFORE_EXERCISES)
+    result, seconds = make_build(project)
+    assert result.returncode != 0
+    line = line_of(source, "import time")
+    assert f"Notebook cell timed out at {NOTEBOOK}:{line}: it ran longer than 3 s" in result.output
+    assert (project / "site" / "index.html").read_text() == "the previous, good build"
+    assert seconds < 120, f"the build took {seconds:.0f} s to give up"

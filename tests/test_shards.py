@@ -1,0 +1,73 @@
+"""Shards: each executes its share into its own cache; the merged caches build the same site.
+
+The course is executed from empty caches as two shards (``python -m course.execution --shard
+1/2`` and ``2/2``) in two scratch projects; their ``.cache/build`` folders are copied into a third,
+which is built. That build must execute nothing and give the site the one-machine build gives.
+"""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from course import execution
+from course.execution import Item
+from tests import scratch
+
+pytestmark = pytest.mark.slow
+
+
+def executed_by(shard_project: Path, index: int) -> set[str]:
+    report = shard_project / ".cache" / "build" / f"execution-shard-{index}-of-2.json"
+    rows = json.loads(report.read_text(encoding="utf-8"))["items"]
+    return {row["name"] for row in rows if not row["cached"]}
+
+
+def test_each_item_is_executed_by_exactly_one_shard(sharded_build):
+    first, second = (executed_by(project, i) for i, project in enumerate(sharded_build.shards, 1))
+    everything = {item.name for item in execution.all_items()}
+    assert first and second
+    assert first.isdisjoint(second)
+    assert first | second == everything
+    for log in sharded_build.shard_logs:
+        assert "executed" in log
+
+
+def test_the_merged_caches_build_without_executing_anything(sharded_build):
+    assert scratch.executions(sharded_build.log) == {"notebooks": 0, "figures": 0}
+    assert "Ran page" not in sharded_build.log
+
+
+def site_files(site: Path) -> dict[str, bytes]:
+    """Every file of a built site except the execution report, whose times are measured."""
+    return {
+        str(p.relative_to(site)): p.read_bytes()
+        for p in sorted(site.rglob("*"))
+        if p.is_file() and p.relative_to(site).parts[0] != "execution-times"
+    }
+
+
+def test_the_merged_build_is_byte_identical_to_the_one_machine_build(shared_build, sharded_build):
+    one_machine = site_files(shared_build.site)
+    merged = site_files(sharded_build.site)
+    assert sorted(one_machine) == sorted(merged)
+    assert [name for name in one_machine if one_machine[name] != merged[name]] == []
+    report = (sharded_build.site / "execution-times" / "index.html").read_text(encoding="utf-8")
+    assert "This build executed 0 of" in report
+
+
+def test_items_are_dealt_longest_first_to_the_least_loaded_shard():
+    seconds = {"lessons_src/a": 1.0, "lessons_src/b": 9.0, "lessons_src/c": 5.0, "lessons_src/d": 4.0}
+    items = [Item("notebook", execution.ROOT / "lessons_src" / n, n * 4, []) for n in "abcde"]
+    dealt = execution.plan(items, 2, seconds)
+    names = [[item.path.name for item in shard] for shard in dealt]
+    # e is unknown: it counts DEFAULT_SECONDS (20) and goes first, then b, c, d, a.
+    assert names == [["e"], ["b", "c", "d", "a"]]
+    assert execution.plan(items, 2, seconds) == dealt  # every shard computes the same plan
+    assert sorted(i.path.name for shard in execution.plan(items, 3, {}) for i in shard) == list("abcde")
+
+
+@pytest.mark.parametrize("text", ["3/2", "0/2", "1", "a/b"])
+def test_a_wrong_shard_is_refused(text):
+    with pytest.raises(execution.ExecutionError, match="shard"):
+        execution.parse_shard(text)
