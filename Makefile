@@ -61,11 +61,11 @@ execute: setup
 
 # Tests run in parallel (pytest-xdist); the tests that read the built site share one build.
 test: setup browser
-	$(BIN)/pytest -n $(TEST_WORKERS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup
 
 # Everything except the full site build.
 test-fast: setup
-	$(BIN)/pytest -n $(TEST_WORKERS) -m "not slow"
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup -m "not slow"
 
 # After a deliberate library upgrade: refresh the documented outputs, then review `git diff`.
 outputs: setup
