@@ -8,8 +8,7 @@ and Lesson 5's training recipes and cross-validation. Figure modules use these t
 runs the pages show (same seeds, same order of operations), and the figure tests check that they
 print the same numbers as the pages.
 
-Nothing here touches the test rows except :func:`split`, which returns them, and
-:func:`final_evaluation`, the one place they are scored (Lesson 5's final block).
+Nothing here touches the test rows except :func:`split`, which returns them; no figure uses them.
 """
 
 from __future__ import annotations
@@ -174,8 +173,8 @@ def run(make_model: Callable[[], nn.Module], make_optimizer: Callable, epochs: i
 
 # --- Lesson 5: recipes, early stopping and cross-validation ------------------------------------
 
-RECIPES = ("always gain", "logistic regression", "network", "wide", "wide + weight decay",
-           "wide + dropout", "wide + early stopping")
+RECIPES = ("majority class", "logistic regression", "network (Lesson 4)", "wide, no remedy",
+           "wide + weight decay", "wide + dropout", "wide + early stopping")
 NETWORK_LR = 0.001
 WIDE_LR = 0.003
 WEIGHT_DECAY = 0.01
@@ -200,6 +199,13 @@ def train_early_stopping(model, optimizer, train_ds, val_ds, max_epochs=EPOCHS, 
     return {"stopped": epoch, "best_epoch": best_epoch, "best_loss": best_loss}
 
 
+def predict_proba(model, ds) -> np.ndarray:
+    """P(gain) for every row of a dataset, as Lesson 5's ``predict_proba`` computes it."""
+    model.eval()
+    with torch.no_grad():
+        return torch.sigmoid(model(ds.X.to(device))).cpu().numpy()[:, 0]
+
+
 def train_recipe(name: str, frame_: pd.DataFrame) -> Callable[[pd.DataFrame], np.ndarray]:
     """Train one of ``RECIPES`` on the rows of ``frame_``; return a function giving P(gain) for rows."""
     from sklearn.dummy import DummyClassifier
@@ -207,7 +213,7 @@ def train_recipe(name: str, frame_: pd.DataFrame) -> Callable[[pd.DataFrame], np
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import FunctionTransformer, StandardScaler
 
-    if name == "always gain":
+    if name == "majority class":
         clf = DummyClassifier(strategy="most_frequent").fit(frame_[FEATURES], frame_[TARGET])
         return lambda rows: clf.predict_proba(rows[FEATURES])[:, 1]
     if name == "logistic regression":
@@ -217,11 +223,11 @@ def train_recipe(name: str, frame_: pd.DataFrame) -> Callable[[pd.DataFrame], np
     if name not in RECIPES:
         raise ValueError(f"unknown recipe {name!r}; expected one of {RECIPES}")
     torch.manual_seed(MODEL_SEED)
-    if name == "network":
+    if name == "network (Lesson 4)":
         model = IPOClassifier().to(device)
     else:
         model = WideClassifier(dropout=DROPOUT if name == "wide + dropout" else 0.0).to(device)
-    lr = NETWORK_LR if name == "network" else WIDE_LR
+    lr = NETWORK_LR if name == "network (Lesson 4)" else WIDE_LR
     weight_decay = WEIGHT_DECAY if name == "wide + weight decay" else 0.0
     optimizer = torch.optim.Adam(model.parameters(), lr=lr, weight_decay=weight_decay)
     if name == "wide + early stopping":
@@ -235,19 +241,18 @@ def train_recipe(name: str, frame_: pd.DataFrame) -> Callable[[pd.DataFrame], np
         for _epoch in range(EPOCHS):
             train_one_epoch(model, loader, optimizer)
 
-    def predict(rows):
-        ds = IPODataset(rows, stats=(train_ds.mean, train_ds.std))
-        model.eval()
-        with torch.no_grad():
-            return torch.sigmoid(model(ds.X.to(device))).cpu().numpy()[:, 0]
-
-    return predict
+    return lambda rows: predict_proba(model, IPODataset(rows, stats=(train_ds.mean, train_ds.std)))
 
 
 def scores(p_gain: np.ndarray, y: np.ndarray) -> dict[str, float]:
     from sklearn.metrics import accuracy_score, roc_auc_score
 
     return {"accuracy": accuracy_score(y, p_gain > 0.5), "roc_auc": roc_auc_score(y, p_gain)}
+
+
+def mean_std(values) -> str:
+    """``0.667 ± 0.087``, as Lesson 5's tables print a cross-validated score."""
+    return f"{values.mean():.3f} ± {values.std():.3f}"
 
 
 @lru_cache(maxsize=None)
