@@ -3,7 +3,8 @@
 Everything runs in a scratch copy of the project, each measurement the median of several runs:
 
 - cold build (build cache cleared), against a plain mkdocs-material build of the same Markdown
-  plus the lessons' own compute (each notebook run as a script, every figure drawn once);
+  plus the lessons' own compute (each notebook run as a script, every figure drawn once, each page
+  with inline values run once);
 - warm rebuild (nothing changed), against the plain build;
 - one-lesson edit (one notebook source changed), for reference;
 - the snippet tests (``pytest docs``), against running every snippet in one plain Python process
@@ -24,7 +25,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from course import ROOT, data, notebooks
+from course import ROOT, data, notebooks, pages
 
 GOALS = {"warm": 1.2, "cold": 1.5, "snippets": 1.3}
 
@@ -123,6 +124,9 @@ def main() -> None:
 
         def lessons_compute(_):
             total = sum(run([py, str(src)], scratch_data, env) for src in notebooks.sources())
+            with_inline = [p for p in sorted((project / "docs" / "lessons").glob("*.md")) if pages.has_inline(p)]
+            page_env = {**env, "PYTHONPATH": str(project)}
+            total += sum(run([py, "-m", "course.pages", str(p)], scratch_data, page_env) for p in with_inline)
             draw = "from course import figures; list(figures.render_all(use_cache=False))"
             return total + run([py, "-c", draw], project, env)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import hashlib
 import importlib.metadata
+import platform
 from functools import lru_cache
 from pathlib import Path
 
@@ -23,7 +24,8 @@ LIBRARIES = ("torch", "pandas", "numpy", "matplotlib")
 @lru_cache(maxsize=None)
 def library_versions(extra: tuple[str, ...] = ()) -> str:
     names = LIBRARIES + extra
-    return ";".join(f"{name}=={importlib.metadata.version(name)}" for name in names)
+    python = f"python=={platform.python_version()};"
+    return python + ";".join(f"{name}=={importlib.metadata.version(name)}" for name in names)
 
 
 def _module_file(dotted: str) -> Path | None:

@@ -61,7 +61,12 @@ def to_ipynb(source: Path) -> str:
     """The notebook JSON for a percent-format source, with a Python 3 kernelspec."""
     import jupytext
 
+    from course import pages
+
     notebook = jupytext.read(source)
+    verified = jupytext.reads(f"# %% [markdown]\n# {pages.verified_with()}\n", fmt="py:percent").cells
+    title = 1 if notebook.cells and notebook.cells[0].cell_type == "markdown" else 0
+    notebook.cells[title:title] = verified
     notebook.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": KERNEL}
     notebook.metadata.pop("jupytext", None)
     for number, cell in enumerate(notebook.cells, 1):  # jupytext would draw random ids

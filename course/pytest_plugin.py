@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections import Counter
 import sys
 import tempfile
 from pathlib import Path
 
 import pytest
-from pytest_codeblocks.main import extract_from_file
-
-from course import ROOT, data, fix_threads, snippets
+from course import ROOT, data, fix_threads, pages, prose, snippets
 
 DOCS = ROOT / "docs"
 
@@ -37,6 +36,9 @@ def pytest_configure(config):
     os.environ.setdefault("MPLBACKEND", "Agg")
     fix_threads()
     config._output_updates = {}  # path -> [(first_lineno, old_code, new_code)]
+    config._prose_counts = Counter()  # shown / computed / declared / unbound, over the run
+    config._prose_files = 0
+    config._prose_stale = []  # with --update-outputs: prose numbers the new outputs do not back
 
 
 def pytest_sessionstart(session):
@@ -57,8 +59,17 @@ def pytest_sessionfinish(session):
         snippets.rewrite(path, replacements)
 
 
-def pytest_terminal_summary(terminalreporter):
-    """One line that accounts for every code block collected from the pages."""
+def pytest_terminal_summary(terminalreporter, config):
+    """One line that accounts for every code block collected from the pages, one for the numbers
+    in the prose, and (after ``--update-outputs``) the prose numbers that no longer match."""
+    if config._prose_files:
+        terminalreporter.write_line(
+            f"{prose.summary(config._prose_counts)} (in {config._prose_files} pages and notebooks)"
+        )
+    if config._prose_stale:
+        terminalreporter.write_line("prose numbers the rewritten outputs no longer back:")
+        for problem in config._prose_stale:
+            terminalreporter.write_line(f"  {problem}")
     outcomes = {"passed": 0, "failed": 0, "skipped": 0}
     for outcome in outcomes:
         for report in terminalreporter.stats.get(outcome, []):
@@ -87,24 +98,8 @@ def pytest_collect_file(file_path, parent):
 
 
 def python_blocks(path: Path):
-    """The blocks pytest-codeblocks extracts from ``path`` whose language is Python.
-
-    Their code is re-read from the file: pytest-codeblocks drops the blank lines of indented
-    blocks (those inside admonitions), which would shift every line number reported after them.
-    """
-    lines = Path(path).read_text(encoding="utf-8").splitlines()
-    blocks = [b for b in extract_from_file(path) if b.syntax == "python"]
-    for block in blocks:
-        fence = lines[block.lineno - 1]
-        indent = len(fence) - len(fence.lstrip())
-        ticks = fence.lstrip()[: len(fence.lstrip()) - len(fence.lstrip().lstrip("`"))]
-        body = []
-        for line in lines[block.lineno :]:
-            if line.lstrip().startswith(ticks):
-                break
-            body.append(line[min(indent, len(line) - len(line.lstrip())) :])
-        block.code = "".join(line + "\n" for line in body)
-    return blocks
+    """The page's Python blocks (see ``course.pages.python_blocks``)."""
+    return pages.python_blocks(path)
 
 
 class LessonPage(pytest.File):
@@ -112,11 +107,14 @@ class LessonPage(pytest.File):
         self.namespace = {"__name__": "__main__"}
         self.done: set[int] = set()
         self.blocks = python_blocks(self.path)
+        self.printed: dict[int, str] = {}
         for block in self.blocks:
             item = SnippetItem.from_parent(self, name=f"line {block.lineno}", block=block)
             for mark in block.marks:
                 item.add_marker(eval(mark, {"sys": sys, "pytest": pytest}))
             yield item
+        if self.path.parent == pages.LESSONS:
+            yield ProseItem.from_parent(self, name="prose numbers")
 
     def run_block(self, block) -> None:
         if block.lineno in self.done:
@@ -133,15 +131,20 @@ class LessonPage(pytest.File):
                         f"{filename}:{block.lineno}: expected\n{block.expected_output}got\n{printed}"
                     )
             elif self.config.getoption("--update-outputs"):
-                new = snippets.updated(block.code, self.namespace, filename, block.lineno + 1)
+                chunks: list[str] = []
+                new = snippets.updated(block.code, self.namespace, filename, block.lineno + 1, chunks)
                 record_update(self.config, self.path, block.lineno + 1, block.code, new)
+                printed = "".join(chunks)
             else:
-                snippets.check(block.code, self.namespace, filename, block.lineno + 1)
+                printed = snippets.check(block.code, self.namespace, filename, block.lineno + 1)
+            self.printed[block.lineno] = printed
         finally:
             os.chdir(cwd)
 
 
 class SnippetItem(pytest.Item):
+    """One block of a page: it runs (after the blocks before it) and prints what it documents."""
+
     def __init__(self, *, block, **kwargs):
         super().__init__(**kwargs)
         self.block = block
@@ -162,3 +165,53 @@ class SnippetItem(pytest.Item):
 
     def reportinfo(self):
         return self.path, self.block.lineno, f"{self.path.name}:{self.block.lineno}"
+
+
+def check_prose(config, filename: str, found: prose.Scan, printed: str, values: dict | None) -> None:
+    """Bind the numbers of one page or notebook; count them; raise ProseError on any problem.
+
+    Under ``--update-outputs`` the problems are reported at the end of the run instead: they are
+    the prose numbers that the rewritten outputs no longer back.
+    """
+    report = prose.bind(found, printed, values)
+    config._prose_counts.update(report.counts)
+    config._prose_files += 1
+    if report.problems:
+        if config.getoption("--update-outputs"):
+            config._prose_stale.extend(report.problems)
+            return
+        raise prose.ProseError("\n".join(report.problems))
+
+
+class ProseItem(pytest.Item):
+    """Every number in the page's prose is shown by its code, computed inline or declared."""
+
+    def runtest(self):
+        page = self.parent
+        for block in page.blocks:
+            if not any(m.startswith("pytest.mark.skip") for m in block.marks):
+                page.run_block(block)
+        text = self.path.read_text(encoding="utf-8")
+        filename = str(self.path.relative_to(ROOT))
+        found = prose.scan(prose.page_prose(text), filename, prose.literals_of(text))
+        notebook = ROOT / "lessons_src" / f"{self.path.stem.replace('-', '_')}.py"
+        if notebook.is_file():  # a phrase the page declares for its notebook alone is used too
+            shared = notebook.read_text(encoding="utf-8")
+            found.unused_literals = [p for p in found.unused_literals if p not in shared]
+        cwd = os.getcwd()
+        os.chdir(self.config._lesson_workdir)
+        try:
+            values = pages.inline_values(self.path, page.namespace, found)
+        finally:
+            os.chdir(cwd)
+        printed = "".join(page.printed[b.lineno] for b in page.blocks if b.lineno in page.printed)
+        printed += "".join(f"\n{v}\n" for v in values.values())
+        check_prose(self.config, filename, found, printed, values)
+
+    def repr_failure(self, excinfo):
+        if isinstance(excinfo.value, (prose.ProseError, pages.PageError, snippets.SnippetError)):
+            return str(excinfo.value)
+        return super().repr_failure(excinfo)
+
+    def reportinfo(self):
+        return self.path, 0, f"{self.path.name}: prose numbers"

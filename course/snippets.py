@@ -147,7 +147,7 @@ def _format_output(printed: str, indent: str) -> list[str]:
     return [f"{indent}# Output:"] + [f"{indent}# {line}".rstrip() for line in lines]
 
 
-def updated(code: str, namespace: dict, filename: str, first_lineno: int = 1) -> str:
+def updated(code: str, namespace: dict, filename: str, first_lineno: int = 1, printed_sink: list | None = None) -> str:
     """``code`` with each ``# Output:`` group rewritten to what the code above it prints.
 
     The code between groups runs piece by piece, so each group gets its own output; output that
@@ -165,6 +165,8 @@ def updated(code: str, namespace: dict, filename: str, first_lineno: int = 1) ->
                 f"{filename}:{first_lineno + first}: cannot update this output by itself "
                 f"(the code above it is not complete on its own: {exc.msg})"
             ) from None
+        if printed_sink is not None:
+            printed_sink.append(printed)
         result.extend(lines[start:first])
         if first < len(lines):
             indent = lines[first][: len(lines[first]) - len(lines[first].lstrip())]

@@ -3,7 +3,9 @@
 - ``data/indian_ipo.csv``: the verified dataset, so the lessons' download links work;
 - ``figures/<lesson>/<name>-{light,dark}.svg``: drawn by ``assets/figures/<lesson>.py``;
 - ``notebooks/<lesson>/``: each companion notebook, executed and rendered as a page, with its
-  ``.ipynb`` beside it for download.
+  ``.ipynb`` beside it for download;
+- on lesson pages: the values of inline expressions (`` `{python} expr` ``) and a generated
+  "verified with" line.
 
 The work is done by ``course.*`` (and cached there); each hook only hands results to MkDocs.
 """
@@ -22,12 +24,13 @@ from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.structure.files import File  # noqa: E402
 from mkdocs.structure.toc import get_toc  # noqa: E402
 
-from course import ROOT, data, figures, fix_threads, notebooks  # noqa: E402
+from course import ROOT, data, figures, fix_threads, notebooks, pages  # noqa: E402
 
 fix_threads()
 
 
 NOTEBOOK_CSS = "stylesheets/notebooks.css"  # linked from notebook pages only (overrides/main.html)
+_inline_values: dict[str, dict[str, str]] = {}  # lesson page (docs-relative) -> expr -> value
 
 
 class NotebookPage(File):
@@ -46,25 +49,40 @@ def on_files(files, config):
         raise PluginError(str(exc)) from None
     files.append(File.generated(config, f"data/{data.FILENAME}", abs_src_path=str(csv_path)))
 
-    # Notebooks execute in their kernels while the figures are drawn here.
+    # Notebooks execute in their kernels, and pages with inline values run in their own
+    # processes, while the figures are drawn here.
     outcome: dict = {}
 
-    def build_notebooks():
-        try:
-            outcome["rendered"] = notebooks.build(csv_path)
-        except Exception as exc:  # re-raised below, in the build's own thread
-            outcome["error"] = exc
+    def in_background(name, work):
+        def run():
+            try:
+                outcome[name] = work()
+            except Exception as exc:  # re-raised below, in the build's own thread
+                outcome.setdefault("error", exc)
 
-    worker = threading.Thread(target=build_notebooks)
-    worker.start()
+        thread = threading.Thread(target=run)
+        thread.start()
+        return thread
+
+    lesson_pages = sorted(pages.LESSONS.glob("*.md"))
+    workers = [
+        in_background("rendered", lambda: notebooks.build(csv_path)),
+        in_background("values", lambda: pages.values_for(lesson_pages, csv_path)),
+    ]
     try:
         generated = [File.generated(config, uri, content=svg) for uri, svg, _ in figures.render_all()]
     except Exception as exc:
-        worker.join()
+        for worker in workers:
+            worker.join()
         raise PluginError(_figure_failure(exc)) from None
-    worker.join()
+    for worker in workers:
+        worker.join()
     if "error" in outcome:
         raise PluginError(str(outcome["error"])) from None
+    _inline_values.clear()
+    _inline_values.update(
+        {path.relative_to(pages.DOCS).as_posix(): values for path, values in outcome["values"].items()}
+    )
     for file in generated:
         files.append(file)
 
@@ -101,6 +119,18 @@ def on_pre_page(page, config, files):
         page.render = render
         page.notebook_download = rendered.ipynb.name
     return page
+
+
+def on_page_markdown(markdown, page, config, files):
+    """Lesson pages: inline values in place, and the versions their outputs were verified with."""
+    if not page.file.src_uri.startswith("lessons/"):
+        return markdown
+    values = _inline_values.get(page.file.src_uri, {})
+    try:
+        markdown = pages.substitute(markdown, values, f"docs/{page.file.src_uri}")
+    except pages.PageError as exc:
+        raise PluginError(str(exc)) from None
+    return pages.with_verified_line(markdown)
 
 
 def _figure_failure(exc: Exception) -> str:

@@ -40,7 +40,8 @@ print("y:", y.shape, y.dtype)
 # y: torch.Size([319, 1]) torch.float32
 
 # %% [markdown]
-# Without `dtype=torch.float32`, PyTorch keeps pandas' 64-bit floats:
+# Without `dtype=torch.float32`, PyTorch keeps the type of `to_numpy()`'s one array, `float64`
+# (pandas holds five of the columns as `float64` and `Issue_Price` as `int64`):
 
 # %%
 raw = torch.tensor(df[feature_cols].to_numpy())
@@ -128,8 +129,8 @@ print((X / column_max).max(dim=0).values)  # every feature now peaks at 1
 # %% [markdown]
 # ## Reductions: summarising the features
 #
-# `dim=0` reduces down the rows (one value per feature). The spreads of the features differ by a
-# factor of more than 160.
+# `dim=0` reduces down the rows (one value per feature). The spreads of the features differ
+# widely: the last line divides the largest by the smallest.
 
 # %%
 means, stds = X.mean(dim=0), X.std(dim=0)

@@ -6,8 +6,8 @@ import shutil
 import matplotlib.pyplot as plt
 import pytest
 
-from course import ROOT, data, notebooks, snippets
-from course.pytest_plugin import record_update
+from course import ROOT, data, notebooks, pages, prose, snippets
+from course.pytest_plugin import check_prose, record_update
 from course.percent import code_cells
 
 SOURCES = notebooks.sources()
@@ -27,15 +27,27 @@ def test_notebook_runs_and_prints_its_documented_output(source, tmp_path, monkey
     filename = str(source.relative_to(ROOT))
     cells = code_cells(source)
     assert cells, f"{filename} has no code cells"
-    checked = 0
+    checked, printed = 0, []
     request.addfinalizer(lambda: plt.close("all"))  # notebooks draw; do not let figures pile up
     for cell in cells:
         if pytestconfig.getoption("--update-outputs"):
-            new = snippets.updated(cell.source, namespace, filename, cell.first_lineno)
+            new = snippets.updated(cell.source, namespace, filename, cell.first_lineno, printed)
             record_update(pytestconfig, source, cell.first_lineno, cell.source, new)
             continue
-        snippets.check(cell.source, namespace, filename, cell.first_lineno)
+        printed.append(snippets.check(cell.source, namespace, filename, cell.first_lineno))
         checked += len(snippets.expected_output(cell.source))
+    # The numbers in the Markdown cells: shown by the notebook's own output, or declared on its page.
+    text = source.read_text(encoding="utf-8")
+    literals = prose.literals_of(pages.notebook_page(source).read_text(encoding="utf-8"))
+    found = prose.scan(prose.notebook_prose(text), filename, literals)
+    found.unused_literals = []  # the page's literals need not all appear in its notebook
+    for inline in found.inline:
+        found.problems.append(f"{filename}:{inline.lineno}: notebooks print values; "
+                              "`{python} ...` works on lesson pages only")
+    try:
+        check_prose(pytestconfig, filename, found, "".join(printed), None)
+    except prose.ProseError as exc:
+        pytest.fail(str(exc), pytrace=False)
     if pytestconfig.getoption("--update-outputs"):
         return
     assert checked, f"{filename} documents no output at all"

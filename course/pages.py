@@ -1,0 +1,281 @@
+"""Lesson pages as programs: their Python blocks, run top to bottom, and the values their prose
+computes inline.
+
+A page runs like a script a reader types in: its ``python`` blocks in order, in one namespace,
+in a folder that holds ``indian_ipo.csv``. After the last block, each inline expression of the
+prose (`` `{python} expr` ``, see ``course.prose``) is evaluated in that namespace; the name
+``figures`` there is the lesson's own figure module, so captions and alt text can quote what the
+figure computed.
+
+The tests run pages in-process (``course.pytest_plugin``). The build needs the values of the
+inline expressions: it runs each page that has any in a fresh Python process (``python -m
+course.pages``), at most as many at once as the machine has cores, and caches the result under
+``.cache/build/pages`` by a key of the page, its figure module, the local modules they import, the
+dataset and the library versions.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import json
+import logging
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from course import ROOT, cache, data, prose, snippets
+
+DOCS = ROOT / "docs"
+LESSONS = DOCS / "lessons"
+RUN_CACHE = cache.CACHE_DIR / "pages"
+VERIFIED_LIBRARIES = ("torch", "pandas", "numpy", "matplotlib")
+log = logging.getLogger("mkdocs.course.pages")
+
+
+class PageError(RuntimeError):
+    """A page's code or one of its inline expressions failed."""
+
+
+def python_blocks(path: Path):
+    """The blocks pytest-codeblocks extracts from ``path`` whose language is Python.
+
+    Their code is re-read from the file: pytest-codeblocks drops the blank lines of indented
+    blocks (those inside admonitions), which would shift every line number reported after them.
+    """
+    from pytest_codeblocks.main import extract_from_file
+
+    lines = Path(path).read_text(encoding="utf-8").splitlines()
+    blocks = [b for b in extract_from_file(path) if b.syntax == "python"]
+    for block in blocks:
+        fence = lines[block.lineno - 1]
+        indent = len(fence) - len(fence.lstrip())
+        ticks = fence.lstrip()[: len(fence.lstrip()) - len(fence.lstrip().lstrip("`"))]
+        body = []
+        for line in lines[block.lineno :]:
+            if line.lstrip().startswith(ticks):
+                break
+            body.append(line[min(indent, len(line) - len(line.lstrip())) :])
+        block.code = "".join(line + "\n" for line in body)
+    return blocks
+
+
+def skipped(block) -> bool:
+    return any(mark.startswith("pytest.mark.skip") for mark in block.marks)
+
+
+def figure_module_path(page: Path) -> Path:
+    """``docs/lessons/01-x.md`` -> ``assets/figures/01_x.py`` (which may not exist)."""
+    from course import figures
+
+    return figures.FIGURE_DIR / f"{Path(page).stem.replace('-', '_')}.py"
+
+
+def notebook_page(source: Path) -> Path:
+    """``lessons_src/01_x.py`` -> ``docs/lessons/01-x.md``: the page whose literals it shares."""
+    return LESSONS / f"{Path(source).stem.replace('_', '-')}.md"
+
+
+class LazyModule:
+    """The lesson's figure module, loaded on first use (most expressions never touch it)."""
+
+    def __init__(self, path: Path):
+        self._path = path
+        self._module = None
+
+    def __getattr__(self, name):
+        if self._module is None:
+            from course import figures
+
+            if not self._path.is_file():
+                raise AttributeError(f"this lesson has no figure module {self._path.name}")
+            self._module = figures.load_module(self._path)
+        return getattr(self._module, name)
+
+
+def render_value(value) -> str:
+    """How an inline expression's value appears in the prose."""
+    return value if isinstance(value, str) else str(value)
+
+
+def inline_values(page: Path, namespace: dict, found: prose.Scan | None = None) -> dict[str, str]:
+    """Evaluate the page's inline expressions in ``namespace``; raise PageError naming the line."""
+    if found is None:
+        text = Path(page).read_text(encoding="utf-8")
+        found = prose.scan(prose.page_prose(text), relative(page), [])
+    scope = dict(namespace)
+    scope.setdefault("figures", LazyModule(figure_module_path(page)))
+    values = {}
+    for inline in found.inline:
+        if inline.expr in values:
+            continue
+        try:
+            values[inline.expr] = render_value(eval(inline.expr, scope))
+        except Exception as exc:
+            raise PageError(
+                f"{relative(page)}:{inline.lineno}: inline expression `{{python}} {inline.expr}` "
+                f"failed: {type(exc).__name__}: {exc}"
+            ) from None
+    return values
+
+
+def relative(path: Path) -> str:
+    path = Path(path).resolve()
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
+
+
+@dataclass
+class PageRun:
+    printed: list[str]  # what each block printed, in page order
+    values: dict[str, str]  # inline expression -> rendered value
+
+
+def run_page(page: Path) -> PageRun:
+    """Run every block of ``page`` in the current folder, then its inline expressions."""
+    namespace = {"__name__": "__main__"}
+    printed = []
+    filename = relative(page)
+    for block in python_blocks(page):
+        if not skipped(block):
+            printed.append(snippets.run(block.code, namespace, filename, block.lineno + 1))
+    return PageRun(printed, inline_values(page, namespace))
+
+
+def has_inline(page: Path) -> bool:
+    return bool(prose.INLINE.search(Path(page).read_text(encoding="utf-8")))
+
+
+def run_key(page: Path) -> str:
+    """Everything a page run depends on: the page, its figure module, how pages are run."""
+    figure_module = figure_module_path(page)
+    extra = [Path(page).read_text(encoding="utf-8")]
+    for module in (Path(__file__), Path(snippets.__file__)):
+        extra.append(hashlib.sha256(module.read_bytes()).hexdigest())
+    if figure_module.is_file():
+        return cache.key(figure_module, *extra)
+    return cache.key(Path(__file__), *extra)
+
+
+def _run_in_process(page: Path, workdir: Path) -> dict:
+    result = subprocess.run(
+        [sys.executable, "-m", "course.pages", str(page)],
+        cwd=workdir, capture_output=True, text=True,
+        env={**os.environ, "MPLBACKEND": "Agg", "PYTHONPATH": str(ROOT)},
+    )
+    if result.returncode != 0:
+        message = result.stderr.strip().splitlines()
+        raise PageError(message[-1] if message else f"{relative(page)}: the page's code failed")
+    return json.loads(result.stdout)
+
+
+def values_for(pages: list[Path], csv_path: Path, jobs: int | None = None) -> dict[Path, dict[str, str]]:
+    """Inline values of every page that has inline expressions: from the cache, or run."""
+    wanted = [p for p in pages if has_inline(p)]
+    out, missing = {}, []
+    keys = {page: run_key(page) for page in wanted}
+    for page, key in keys.items():
+        stored = RUN_CACHE / f"{key[:32]}.json"
+        if stored.is_file():
+            out[page] = json.loads(stored.read_text(encoding="utf-8"))["values"]
+        else:
+            missing.append((page, stored))
+    if missing:
+        workdir = Path(tempfile.mkdtemp(prefix="page-run-"))
+        try:
+            shutil.copyfile(csv_path, workdir / data.FILENAME)
+            jobs = jobs or max(1, min(len(missing), os.cpu_count() or 1))
+            with ThreadPoolExecutor(max_workers=jobs) as pool:
+                runs = list(pool.map(lambda item: _run_in_process(item[0], workdir), missing))
+        finally:
+            shutil.rmtree(workdir, ignore_errors=True)
+        RUN_CACHE.mkdir(parents=True, exist_ok=True)
+        for (page, stored), run in zip(missing, runs):
+            tmp = stored.with_suffix(".tmp")
+            tmp.write_text(json.dumps(run, sort_keys=True), encoding="utf-8")
+            tmp.replace(stored)
+            out[page] = run["values"]
+            log.info("Ran page %s", relative(page))
+    if RUN_CACHE.is_dir():
+        used = {key[:32] for key in keys.values()}
+        for stale in RUN_CACHE.glob("*.json"):
+            if stale.stem not in used:
+                stale.unlink()
+    return out
+
+
+def substitute(markdown: str, values: dict[str, str], filename: str) -> str:
+    """Put each inline expression's value in its place, outside code blocks."""
+    lines = markdown.splitlines(keepends=True)
+    fence = None
+    for index, line in enumerate(lines):
+        match = prose.FENCE.match(line)
+        if fence:
+            if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence):
+                fence = None
+            continue
+        if match:
+            fence = match.group(1)
+            continue
+        if "`{python}" in line:
+
+            def value(m, lineno=index + 1):
+                if m["expr"] not in values:
+                    raise PageError(f"{filename}:{lineno}: no value for `{{python}} {m['expr']}`")
+                return values[m["expr"]]
+
+            lines[index] = prose.INLINE.sub(value, line)
+    return "".join(lines)
+
+
+def versions() -> list[tuple[str, str]]:
+    """What the outputs were verified with: Python and the libraries whose numbers they print."""
+    return [("Python", platform.python_version())] + [
+        (name, importlib.metadata.version(name)) for name in VERIFIED_LIBRARIES
+    ]
+
+
+def verified_with() -> str:
+    """One sentence, generated, never typed: the versions and the dataset the outputs hold for."""
+    names = [f"{name} {version}" for name, version in versions()]
+    listed = ", ".join(names[:-1]) + " and " + names[-1]
+    return (
+        f"Every output and number here was verified with {listed}, on the dataset "
+        f"with SHA-256 `{data.SHA256[:12]}`."
+    )
+
+
+def with_verified_line(markdown: str) -> str:
+    """``markdown`` with the verified-with line right under its title."""
+    line = f'<p class="verified-with" markdown>{verified_with()}</p>'
+    lines = markdown.splitlines(keepends=True)
+    for index, text in enumerate(lines):
+        if text.startswith("# "):
+            lines.insert(index + 1, f"\n{line}\n")
+            return "".join(lines)
+    return f"{line}\n\n{markdown}"
+
+
+def main(argv: list[str]) -> int:
+    """``python -m course.pages PAGE``: run the page here; print its run as JSON."""
+    from course import fix_threads
+
+    fix_threads()
+    os.environ.setdefault("MPLBACKEND", "Agg")
+    page = Path(argv[0]).resolve()
+    try:
+        run = run_page(page)
+    except (PageError, snippets.SnippetError) as exc:
+        print(str(exc).splitlines()[0], file=sys.stderr)
+        return 1
+    json.dump({"printed": run.printed, "values": run.values}, sys.stdout, sort_keys=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,219 @@
+"""The prose-number check: what it binds, what it refuses, and that it fails where it must.
+
+Each lesson page's own check runs as the item ``docs/lessons/<page>.md::prose numbers`` and each
+notebook's inside ``tests/test_notebooks.py``; these tests prove the check itself.
+"""
+
+import re
+import shutil
+import sys
+
+import pytest
+
+from course import ROOT, data, pages, prose
+from tests import scratch
+
+LESSONS = sorted(pages.LESSONS.glob("*.md"))
+LESSON1 = "docs/lessons/01-deep-learning-fundamentals.md"
+LESSON2 = "docs/lessons/02-tensors-and-autograd.md"
+
+
+def bound(prose_text: str, printed: str) -> prose.Report:
+    found = prose.scan(prose.page_prose(prose_text), "page.md", prose.literals_of(prose_text))
+    return prose.bind(found, printed, {})
+
+
+@pytest.mark.parametrize(
+    "written, printed, ok",
+    [
+        ("accuracy 0.67", "acc 0.672", True),  # rounded down from the printed value
+        ("accuracy 0.68", "acc 0.672", False),  # not what it rounds to
+        ("accuracy 0.6720", "acc 0.672", False),  # claims a digit nothing printed
+        ("54.5 percent gain", "gain rate: 0.545", True),
+        ("54.5% gain", "gain rate: 0.545", True),
+        ("54.5 gain", "gain rate: 0.545", False),  # a fraction is not a percentage
+        ("up to 21,000", "max 21000.0", True),
+        ("a gradient of -0.0455", "bias gradient: -0.0455", True),
+        ("a gradient of 0.0455", "bias gradient: -0.0455", False),  # the sign is part of it
+        ("loss 0.7", "tensor(0.6931, grad_fn=<MeanBackward0>)", True),
+    ],
+)
+def test_a_prose_number_is_shown_at_the_precision_written(written, printed, ok):
+    report = bound(written + "\n", printed)
+    assert (report.counts["unbound"] == 0) is ok, report.problems
+
+
+def test_what_counts_as_a_number_and_what_does_not():
+    text = (
+        "---\nliterals:\n  - \"2 million photos\"\n---\n\n# Lesson 1 - Title\n\n"
+        "## 2. A numbered heading\n\n1. a numbered item with float32 and x1\n"
+        "See Lessons 4-5 and Exercise 3, `Linear(6, 8)` and [link](../fig/01-a.svg){ width=300 }\n"
+        "about 2 million photos\n\n```python\nprint(12345)\n```\n<!-- a comment with 99 -->\n"
+        "`0.61` is a number in code style\n"
+    )
+    found = prose.scan(prose.page_prose(text), "page.md", prose.literals_of(text))
+    assert [n.text for n in found.numbers] == ["0.61"]
+    assert sorted(n.text for n in found.declared) == ["1", "1", "2", "2", "3", "4", "5"]
+    assert found.unused_literals == []
+
+
+def test_typed_arithmetic_is_checked():
+    assert not bound("by hand, 112 + 136 + 9 = 257 parameters\n", "112 136 9").problems
+    report = bound("the gradient is 0.5 - 0.545 = -0.0455\n", "0.5 0.545")
+    assert report.problems == [
+        "page.md:1: arithmetic does not hold: 0.5 - 0.545 = -0.0455 (it is -0.045)"
+    ]
+
+
+def test_a_declared_phrase_that_is_not_on_the_page_is_stale():
+    report = bound("---\nliterals:\n  - \"lr=0.5\"\n---\nno such phrase\n", "")
+    assert report.problems == ["page.md: declared literal 'lr=0.5' appears on no line of the prose"]
+
+
+def test_inline_expressions_count_as_computed_and_must_have_a_value():
+    found = prose.scan(prose.page_prose("the rate is `{python} round(rate, 3)`\n"), "page.md", [])
+    assert [i.expr for i in found.inline] == ["round(rate, 3)"]
+    assert prose.bind(found, "", {"round(rate, 3)": "0.545"}).counts["computed"] == 1
+    assert prose.bind(found, "", {}).problems
+
+
+def test_inline_values_are_put_in_place_outside_code():
+    markdown = "rate `{python} r`\n\n```text\n`{python} r`\n```\n"
+    assert pages.substitute(markdown, {"r": "0.545"}, "p.md") == "rate 0.545\n\n```text\n`{python} r`\n```\n"
+
+
+def test_notebook_markdown_cells_are_read_with_their_lines():
+    source = "# %% [markdown]\n# # Title 1\n# It has 174 gains.\n\n# %%\nprint(174)\n# Output: 174\n"
+    assert [(n, line.strip()) for n, line in prose.notebook_prose(source)] == [
+        (2, "# Title 1"), (3, "It has 174 gains."),
+    ]
+
+
+@pytest.fixture(scope="module")
+def page_runs(tmp_path_factory):
+    """Every lesson page run once, as the build runs it: its printed output and inline values."""
+    workdir = tmp_path_factory.mktemp("runs")
+    shutil.copyfile(data.dataset_path(), workdir / data.FILENAME)
+    runs = {}
+    with pytest.MonkeyPatch.context() as mp:
+        mp.chdir(workdir)
+        for page in LESSONS:
+            runs[page] = pages.run_page(page)
+    return runs
+
+
+@pytest.mark.parametrize("page", LESSONS, ids=lambda p: p.name)
+def test_changing_any_number_the_output_backs_fails_and_names_the_page(page, page_runs):
+    """Mutate each number that the page's output backs, one at a time, as an author's slip would:
+    the check must fail on that line. A change that lands on another printed number by chance
+    (on a page that prints hundreds of losses, 0.64 -> 0.65 may) is tried with the next digit,
+    then with one more digit of precision."""
+    text = page.read_text(encoding="utf-8")
+    run = page_runs[page]
+    printed = "".join(run.printed) + "".join(f"\n{v}\n" for v in run.values.values())
+    literals = prose.literals_of(text)
+    filename = str(page.relative_to(ROOT))
+    found = prose.scan(prose.page_prose(text), filename, literals)
+    numbers = prose.printed_numbers(printed)
+    shown = [n for n in found.numbers if prose.shown(n, numbers)]
+    assert shown, f"{filename}: no number is backed by output"
+    lines = text.splitlines(keepends=True)
+    for number in shown:
+        line = lines[number.lineno - 1]
+        end = number.column + len(number.text)
+        assert line[number.column : end] == number.text
+        changes = [number.text[:-1] + str((int(number.text[-1]) + step) % 10) for step in range(1, 10)]
+        changes.append(number.text + ("7" if "." in number.text else ".7"))
+        change = next(
+            (c for c in changes if not prose.shown(prose.Number(0, 0, c, number.percent), numbers)), None
+        )
+        assert change, f"{filename}:{number.lineno}: every change of {number.text} is printed too"
+        mutated = line[: number.column] + change + line[end:]
+        changed = "".join(lines[: number.lineno - 1] + [mutated] + lines[number.lineno :])
+        report = prose.bind(prose.scan(prose.page_prose(changed), filename, literals), printed, run.values)
+        assert any(p.startswith(f"{filename}:{number.lineno}: the number {change} ") for p in report.problems), (
+            f"changing {number.text} to {change} at {filename}:{number.lineno} went unnoticed"
+        )
+
+
+# --- the check in a real test run, on a scratch copy of the project ---------------------------
+
+
+@pytest.fixture
+def project(tmp_path):
+    return scratch.scratch_copy(tmp_path / "project")
+
+
+def run_pytest(project, *args):
+    return scratch.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *args], project)
+
+
+def line_of(path, text):
+    return next(n for n, line in enumerate(path.read_text().splitlines(), 1) if text in line)
+
+
+def test_a_changed_prose_number_fails(project):
+    page = project / LESSON1
+    scratch.edit(page, "(174 of 319)", "(175 of 319)")
+    result = run_pytest(project, LESSON1)
+    assert result.returncode == 1
+    line = line_of(page, "(175 of 319)")
+    assert f"{LESSON1}:{line}: the number 175 is bound to nothing" in result.output
+    assert "1 unbound" in result.output
+
+
+def test_a_changed_alt_text_number_fails(project):
+    page = project / LESSON2
+    scratch.edit(page, "Issue_Size spreads to 21,000 while", "Issue_Size spreads to 12,000 while", count=2)
+    result = run_pytest(project, LESSON2)
+    assert result.returncode == 1
+    line = line_of(page, "spreads to 12,000")
+    assert f"{LESSON2}:{line}: the number 12,000 is bound to nothing" in result.output
+
+
+def test_wrong_arithmetic_fails(project):
+    page = project / LESSON1
+    scratch.edit(page, "## Summary\n", "## Summary\n\nSo 174 + 145 = 320 IPOs.\n")
+    result = run_pytest(project, LESSON1)
+    assert result.returncode == 1
+    line = line_of(page, "174 + 145 = 320")
+    assert f"{LESSON1}:{line}: arithmetic does not hold: 174 + 145 = 320 (it is 319)" in result.output
+
+
+def test_a_wrong_inline_expression_fails(project):
+    page = project / LESSON2
+    scratch.edit(page, "`{python} round(0.5 - y.mean().item(), 4)`", "`{python} round(0.5 - y.mean().itm(), 4)`")
+    result = run_pytest(project, LESSON2)
+    assert result.returncode == 1
+    line = line_of(page, "y.mean().itm()")
+    assert f"{LESSON2}:{line}: inline expression" in result.output and "AttributeError" in result.output
+
+
+def test_an_undeclared_bare_number_fails(project):
+    page = project / LESSON1
+    scratch.edit(page, "## Summary\n", "## Summary\n\nThe dataset covers 17 years of listings.\n")
+    result = run_pytest(project, LESSON1)
+    assert result.returncode == 1
+    line = line_of(page, "covers 17 years")
+    assert f"{LESSON1}:{line}: the number 17 is bound to nothing" in result.output
+
+
+def test_an_unbound_notebook_number_fails(project):
+    notebook = project / "lessons_src" / "01_deep_learning_fundamentals.py"
+    text = notebook.read_text()
+    first_markdown = text.index("# %% [markdown]\n", 1)
+    notebook.write_text(text[:first_markdown] + "# %% [markdown]\n# About 58 percent gain.\n\n" + text[first_markdown:])
+    result = run_pytest(project, "tests/test_notebooks.py", "-k", "runs_and_prints and 01_")
+    assert result.returncode == 1
+    line = line_of(notebook, "About 58 percent")
+    assert f"lessons_src/01_deep_learning_fundamentals.py:{line}: the number 58 is bound" in result.output
+
+
+def test_make_outputs_reports_prose_the_new_outputs_no_longer_back(project):
+    page = project / LESSON1
+    scratch.edit(page, 'print("gain rate:", round(df["Listing_Gains"].mean(), 3))',
+                 'print("gain rate:", round(df["Listing_Gains"].mean(), 2))')
+    result = run_pytest(project, "-p", "no:randomly", "--update-outputs", LESSON1)
+    assert "# Output: gain rate: 0.55" in page.read_text()
+    assert "prose numbers the rewritten outputs no longer back:" in result.output
+    assert re.search(rf"{re.escape(LESSON1)}:\d+: the number 0\.545 is bound to nothing", result.output)
