@@ -1,14 +1,16 @@
-"""The course's shared IPO setup, for figure code: what Lessons 4 and 5 spell out on their pages.
+"""The course's shared IPO setup, for figure code: what Lessons 3 to 5 spell out on their pages.
 
-The features and target; the seeded split into 255 development rows and 64 test rows, and of the
-development rows into 204 training and 51 validation rows; Lesson 4's ``IPODataset`` (``log1p``,
+The features and target; Lesson 3's tensors and scaled 255/64 split; Lesson 4's seeded split
+into 255 development rows and 64 test rows (the same 64), and of the development rows into 204
+training and 51 validation rows; Lesson 4's ``IPODataset`` (``log1p``,
 then standardisation with the training rows' statistics); Lesson 3's ``IPOClassifier`` and
 Lesson 5's ``WideClassifier``; Lesson 4's device-agnostic training loop with per-epoch history;
 and Lesson 5's training recipes and cross-validation. Figure modules use these to reproduce the
 runs the pages show (same seeds, same order of operations), and the figure tests check that they
 print the same numbers as the pages.
 
-Nothing here touches the test rows except :func:`split`, which returns them; no figure uses them.
+Nothing here scores the test rows: :func:`split` and :func:`prepared_data` return them (Lesson 3's
+figure draws the untrained network's outputs), and no figure of Lessons 4 and 5 uses them.
 """
 
 from __future__ import annotations
@@ -50,6 +52,31 @@ device = torch.accelerator.current_accelerator() if torch.accelerator.is_availab
 def frame() -> pd.DataFrame:
     """The verified dataset, in its file's (date) order."""
     return data.load()
+
+
+def tensors() -> tuple[torch.Tensor, torch.Tensor]:
+    """``X`` (319, 6) and ``y`` (319, 1), float32, from the verified dataset."""
+    df = frame()
+    X = torch.tensor(df[FEATURES].to_numpy(), dtype=torch.float32)
+    y = torch.tensor(df[[TARGET]].to_numpy(), dtype=torch.float32)
+    return X, y
+
+
+@lru_cache(maxsize=1)
+def prepared_data() -> dict[str, torch.Tensor]:
+    """Lesson 3's data: the seeded 255/64 split, scaled with the training rows' mean and std
+    (no ``log1p`` yet: Lesson 4 adds it). The same 64 test rows as :func:`split`."""
+    X, y = tensors()
+    perm = torch.randperm(len(X), generator=torch.Generator().manual_seed(SPLIT_SEED))
+    n_train = int(TRAIN_FRACTION * len(X))
+    train_idx, test_idx = perm[:n_train], perm[n_train:]
+    X_train, X_test = X[train_idx], X[test_idx]
+    mean, std = X_train.mean(dim=0), X_train.std(dim=0)
+    return {
+        "X": X, "y": y, "mean": mean, "std": std,
+        "X_train": (X_train - mean) / std, "X_test": (X_test - mean) / std,
+        "y_train": y[train_idx], "y_test": y[test_idx],
+    }
 
 
 @lru_cache(maxsize=1)
