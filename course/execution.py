@@ -1,10 +1,10 @@
 """Execution at any size: a bounded pool, a time and memory report, and shards.
 
 Everything the build executes is an *item*: a companion notebook (run in a Jupyter kernel), a
-figure module (all of its figures, drawn in one Python process) or a lesson page with inline
-values (run in one Python process, see ``course.pages``). An item's results go into the
-content-addressed build cache (``.cache/build``) under a key of everything they depend on
-(``course.cache``); an item whose results are all there is not executed again.
+figure module (all of its figures, drawn in one Python process) or a lesson page (its code, run
+in one Python process for its inline values and run time, see ``course.pages``). An item's
+results go into the content-addressed build cache (``.cache/build``) under a key of everything
+they depend on (``course.cache``); an item whose results are all there is not executed again.
 
 **The pool.** At most ``jobs()`` items execute at once, longest first; each of their processes
 runs torch and BLAS on ``threads()`` threads, so that the pool never asks for more threads than
@@ -144,10 +144,9 @@ def all_items() -> list[Item]:
         outputs = [figures.CACHE_DIR / f"{k[:32]}-{t.name}.svg" for k in keys.values() for t in figures.THEMES]
         key = hashlib.sha256("\0".join(sorted(keys.values())).encode()).hexdigest()
         items.append(Item("figures", module, key, outputs))
-    for page in sorted(pages.LESSONS.glob("*.md")):
-        if pages.has_inline(page):
-            key = pages.run_key(page)
-            items.append(Item("page", page, key, [pages.RUN_CACHE / f"{key[:32]}.json"]))
+    for page in sorted(pages.LESSONS.glob("*.md")):  # as course.pages.runs_for runs them
+        key = pages.run_key(page)
+        items.append(Item("page", page, key, [pages.RUN_CACHE / f"{key[:32]}.json"]))
     return items
 
 
@@ -262,8 +261,8 @@ class Report:
             "",
             "# Execution times",
             "",
-            "For course authors: every notebook, figure module and page with inline values that the",
-            "build runs, with the run time and peak memory (resident set) of the run that made its",
+            "For course authors: every notebook, figure module and lesson page whose code the build",
+            "runs, with the run time and peak memory (resident set) of the run that made its",
             "results, and whether this build took them from the cache. Written by each build;",
             "see [Contributing](contributing.md#building-a-large-course).",
             "",

@@ -23,14 +23,14 @@ from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.structure.files import File, InclusionLevel  # noqa: E402
 from mkdocs.structure.toc import get_toc  # noqa: E402
 
-from course import data, execution, figures, fix_threads, notebooks, pages  # noqa: E402
+from course import data, execution, figures, fix_threads, glossary, learner, notebooks, pages  # noqa: E402
 
 fix_threads()
 
 
 NOTEBOOK_CSS = "stylesheets/notebooks.css"  # linked from notebook pages only (overrides/main.html)
 REPORT_PAGE = "execution-times.md"  # what this build executed, its times and memory
-_inline_values: dict[str, dict[str, str]] = {}  # lesson page (docs-relative) -> expr -> value
+_page_runs: dict[str, dict] = {}  # lesson page (docs-relative) -> its run: inline values, seconds
 
 
 class NotebookPage(File):
@@ -54,15 +54,15 @@ def on_files(files, config):
     try:
         report = execution.execute(csv_path)
         rendered_notebooks = notebooks.build(csv_path)
-        values = pages.values_for(sorted(pages.LESSONS.glob("*.md")), csv_path)
+        runs = pages.runs_for(sorted(pages.LESSONS.glob("*.md")), csv_path)
     except (execution.ExecutionError, pages.PageError) as exc:
         raise PluginError(str(exc)) from None
     try:
         generated = [File.generated(config, uri, content=svg) for uri, svg, _ in figures.render_all()]
     except Exception as exc:
         raise PluginError(figures.failure(exc)) from None
-    _inline_values.clear()
-    _inline_values.update({path.relative_to(pages.DOCS).as_posix(): v for path, v in values.items()})
+    _page_runs.clear()
+    _page_runs.update({path.relative_to(pages.DOCS).as_posix(): run for path, run in runs.items()})
     for file in generated:
         files.append(file)
     files.append(File.generated(
@@ -105,12 +105,18 @@ def on_pre_page(page, config, files):
 
 
 def on_page_markdown(markdown, page, config, files):
-    """Lesson pages: inline values in place, and the versions their outputs were verified with."""
+    """Lesson pages: inline values, glossary links, a header (time, notebook, versions).
+    The Set-up page: the versions and install command from the project's pins."""
+    if page.file.src_uri == "setup.md":
+        return learner.render_setup(markdown)
     if not page.file.src_uri.startswith("lessons/"):
         return markdown
-    values = _inline_values.get(page.file.src_uri, {})
+    run = _page_runs.get(page.file.src_uri, {"values": {}, "seconds": 0})
     try:
-        markdown = pages.substitute(markdown, values, f"docs/{page.file.src_uri}")
+        text = pages.substitute(markdown, run["values"], f"docs/{page.file.src_uri}")
     except pages.PageError as exc:
         raise PluginError(str(exc)) from None
-    return pages.with_verified_line(markdown)
+    text = glossary.link_first_uses(text, page.file.src_uri, directory_urls=config.use_directory_urls)
+    notebook = Path(page.file.src_uri).stem.replace("-", "_")
+    return pages.with_header(text, learner.time_line(markdown, run["seconds"]), notebook)
+

@@ -18,10 +18,7 @@
 
 
 # %% [markdown]
-# ## The data and model from Lesson 3
-#
-# The tensors, the seeded 255/64 split, the standardisation fitted on the training rows, and the
-# untrained `IPOClassifier`.
+# ## Three kinds of rows
 
 
 # %%
@@ -32,19 +29,131 @@ from torch import nn
 df = pd.read_csv("indian_ipo.csv")
 feature_cols = ["Issue_Size", "Subscription_QIB", "Subscription_HNI",
                 "Subscription_RII", "Subscription_Total", "Issue_Price"]
-X = torch.tensor(df[feature_cols].to_numpy(), dtype=torch.float32)
-y = torch.tensor(df[["Listing_Gains"]].to_numpy(), dtype=torch.float32)
+target = "Listing_Gains"
 
-generator = torch.Generator().manual_seed(42)
-perm = torch.randperm(len(X), generator=generator)
-n_train = int(0.8 * len(X))                 # 255 training rows, 64 test rows
-train_idx, test_idx = perm[:n_train], perm[n_train:]
-X_train, X_test = X[train_idx], X[test_idx]
-y_train, y_test = y[train_idx], y[test_idx]
+perm = torch.randperm(len(df), generator=torch.Generator().manual_seed(42)).numpy()
+n_dev = int(0.8 * len(df))                  # 255 rows to develop the model with
+dev_df, test_df = df.iloc[perm[:n_dev]], df.iloc[perm[n_dev:]]
 
-mean, std = X_train.mean(dim=0), X_train.std(dim=0)   # from the training rows only
-X_train = (X_train - mean) / std
-X_test = (X_test - mean) / std
+val_perm = torch.randperm(len(dev_df), generator=torch.Generator().manual_seed(1)).numpy()
+n_train = int(0.8 * len(dev_df))            # 204 of them to train on, 51 to validate on
+train_df, val_df = dev_df.iloc[val_perm[:n_train]], dev_df.iloc[val_perm[n_train:]]
+
+print("training rows:", len(train_df), " validation rows:", len(val_df), " test rows:", len(test_df))
+print("gain rate, training rows:  ", round(train_df[target].mean(), 3))
+print("gain rate, validation rows:", round(val_df[target].mean(), 3))
+# Output:
+# training rows: 204  validation rows: 51  test rows: 64
+# gain rate, training rows:   0.525
+# gain rate, validation rows: 0.588
+
+
+# %% [markdown]
+# ## A look at the training rows
+
+
+# %%
+print((train_df[feature_cols] == 0).sum())
+# Output:
+# Issue_Size             3
+# Subscription_QIB      10
+# Subscription_HNI       3
+# Subscription_RII       4
+# Subscription_Total     3
+# Issue_Price            2
+# dtype: int64
+
+
+# %%
+summary = train_df[feature_cols].agg(["median", "mean", "max"]).T
+summary["skew"] = train_df[feature_cols].skew()
+print(summary.round(1))
+# Output:
+#                     median    mean      max  skew
+# Issue_Size           519.3  1336.5  21000.0   4.5
+# Subscription_QIB       3.7    26.3    215.4   2.1
+# Subscription_HNI       4.3    70.1    958.1   3.1
+# Subscription_RII       3.3     7.5     81.2   3.5
+# Subscription_Total     4.0    26.8    277.3   2.7
+# Issue_Price          251.0   380.2   2150.0   1.8
+
+
+# %%
+import numpy as np
+print("log1p(0) =", np.log1p(0.0), " log1p(4.9) =", round(np.log1p(4.9), 2), " log1p(958) =", round(np.log1p(958.0), 2))
+print(np.log1p(train_df[feature_cols]).skew().round(1))
+# Output:
+# log1p(0) = 0.0  log1p(4.9) = 1.77  log1p(958) = 6.87
+# Issue_Size           -0.6
+# Subscription_QIB      0.5
+# Subscription_HNI      0.6
+# Subscription_RII      0.6
+# Subscription_Total    0.6
+# Issue_Price          -1.2
+# dtype: float64
+
+
+# %% [markdown]
+# ## A custom Dataset
+
+
+# %%
+from torch.utils.data import Dataset, DataLoader
+
+class IPODataset(Dataset):
+    """The six features of some IPO rows (log1p, then standardised) and their labels."""
+    def __init__(self, frame, stats=None, log=True):
+        X = torch.tensor(frame[feature_cols].to_numpy(), dtype=torch.float32)
+        if log:
+            X = torch.log1p(X)                  # tame the skew; 0 stays 0
+        if stats is None:                       # fit the scaling on these rows...
+            stats = (X.mean(dim=0), X.std(dim=0))
+        self.mean, self.std = stats             # ...or reuse the training rows' scaling
+        self.X = (X - self.mean) / self.std
+        self.y = torch.tensor(frame[[target]].to_numpy(), dtype=torch.float32)
+
+    def __len__(self):
+        return len(self.y)
+
+    def __getitem__(self, i):
+        return self.X[i], self.y[i]
+
+train_ds = IPODataset(train_df)
+val_ds = IPODataset(val_df, stats=(train_ds.mean, train_ds.std))
+print("rows:", len(train_ds), len(val_ds))
+features, label = train_ds[0]
+print(features, label)
+print("validation means:", [round(v, 2) + 0.0 for v in val_ds.X.mean(dim=0).tolist()])
+# Output:
+# rows: 204 51
+# tensor([0.5865, 1.8436, 1.5412, 0.5919, 1.6124, 0.5925]) tensor([1.])
+# validation means: [-0.22, 0.01, 0.16, 0.4, 0.14, -0.22]
+
+
+# %% [markdown]
+# ## From a dataset to mini-batches
+
+
+# %%
+loader = DataLoader(train_ds, batch_size=32, shuffle=True,
+                    generator=torch.Generator().manual_seed(0))
+print("batches per pass:", len(loader))
+print("batch sizes:", [len(xb) for xb, yb in loader])
+xb, yb = next(iter(loader))
+print(xb.shape, yb.shape)
+# Output:
+# batches per pass: 7
+# batch sizes: [32, 32, 32, 32, 32, 32, 12]
+# torch.Size([32, 6]) torch.Size([32, 1])
+
+
+# %% [markdown]
+# ## One device, chosen once
+
+
+# %%
+device = torch.accelerator.current_accelerator() if torch.accelerator.is_available() else torch.device("cpu")
+print("device:", device)
 
 class IPOClassifier(nn.Module):
     def __init__(self, n_features=6, hidden=16):
@@ -58,89 +167,22 @@ class IPOClassifier(nn.Module):
         return self.net(x)
 
 torch.manual_seed(0)
-model = IPOClassifier()
-
-print("train:", tuple(X_train.shape), " test:", tuple(X_test.shape))
-print("parameters:", sum(p.numel() for p in model.parameters()))
+model = IPOClassifier().to(device)
+print("parameters:", sum(p.numel() for p in model.parameters()), "on", next(model.parameters()).device)
 # Output:
-# train: (255, 6)  test: (64, 6)
-# parameters: 257
-
-
-# %% [markdown]
-# ## Why the test rows stay out of training
-#
-# The test rows are scaled with the training rows' mean and standard deviation, so their means are
-# close to 0 but not exactly 0.
-
-
-# %%
-print("train means:", [round(v, 2) + 0.0 for v in X_train.mean(dim=0).tolist()])
-print("test means: ", [round(v, 2) + 0.0 for v in X_test.mean(dim=0).tolist()])
-# Output:
-# train means: [0.0, 0.0, 0.0, 0.0, 0.0, 0.0]
-# test means:  [-0.05, -0.03, -0.08, -0.06, -0.07, 0.07]
-
-
-# %% [markdown]
-# The score to beat: always guessing "gain" scores the gain rate of the rows you measure on,
-# 0.578 on the test rows.
-
-
-# %%
-print("gain rate, all rows:  ", round(y.mean().item(), 3))
-print("gain rate, train rows:", round(y_train.mean().item(), 3))
-print("gain rate, test rows: ", round(y_test.mean().item(), 3))
-print("gains in the test rows:", int(y_test.sum()), "of", len(y_test))
-# Output:
-# gain rate, all rows:   0.545
-# gain rate, train rows: 0.537
-# gain rate, test rows:  0.578
-# gains in the test rows: 37 of 64
-
-
-# %% [markdown]
-# ## From tensors to mini-batches
-#
-# `TensorDataset` pairs feature rows with target rows; a `DataLoader` serves them in shuffled,
-# seeded batches.
-
-
-# %%
-from torch.utils.data import TensorDataset, DataLoader
-
-train_ds = TensorDataset(X_train, y_train)
-print("rows:", len(train_ds))
-features, label = train_ds[0]
-print(features.shape, label)
-# Output:
-# rows: 255
-# torch.Size([6]) tensor([0.])
-
-
-# %%
-loader = DataLoader(train_ds, batch_size=32, shuffle=True,
-                    generator=torch.Generator().manual_seed(0))
-print("batches per pass:", len(loader))
-print("batch sizes:", [len(xb) for xb, yb in loader])
-xb, yb = next(iter(loader))
-print(xb.shape, yb.shape)
-# Output:
-# batches per pass: 8
-# batch sizes: [32, 32, 32, 32, 32, 32, 32, 31]
-# torch.Size([32, 6]) torch.Size([32, 1])
+# device: cpu
+# parameters: 257 on cpu
 
 
 # %% [markdown]
 # ## One training step, as code
-#
-# Forward pass, loss, `zero_grad()`, `backward()`, `step()`, on one batch.
 
 
 # %%
 loss_fn = nn.BCEWithLogitsLoss()
 optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
 
+xb, yb = xb.to(device), yb.to(device)   # step 1: the batch goes where the model is
 logits = model(xb)              # step 2: forward pass
 loss = loss_fn(logits, yb)      # step 3: the loss
 optimizer.zero_grad()           # step 4: clear the old gradients...
@@ -151,240 +193,234 @@ print("loss before the step:", round(loss.item(), 4))
 with torch.no_grad():
     print("loss after the step: ", round(loss_fn(model(xb), yb).item(), 4))
 # Output:
-# loss before the step: 0.6831
-# loss after the step:  0.6816
+# loss before the step: 0.7455
+# loss after the step:  0.7413
 
 
 # %% [markdown]
 # ## Epochs: the loop, repeated
-#
-# A seeded loader for every run, one epoch of training, and an evaluation that changes nothing:
 
 
 # %%
-def make_loader(X, y, seed=0):
-    return DataLoader(TensorDataset(X, y), batch_size=32, shuffle=True,
+def make_loader(ds, seed=0):
+    return DataLoader(ds, batch_size=32, shuffle=True,
                       generator=torch.Generator().manual_seed(seed))
 
 def train_one_epoch(model, loader, optimizer):
     model.train()                       # training mode
     for xb, yb in loader:
+        xb, yb = xb.to(device), yb.to(device)
         logits = model(xb)              # forward pass
         loss = loss_fn(logits, yb)      # loss
         optimizer.zero_grad()           # clear old gradients
         loss.backward()                 # backpropagation
         optimizer.step()                # update the weights
 
-def evaluate(model, X, y):
+def evaluate(model, ds):
     model.eval()                        # evaluation mode
     with torch.no_grad():
+        X, y = ds.X.to(device), ds.y.to(device)
         logits = model(X)
         loss = loss_fn(logits, y).item()
         accuracy = ((logits > 0).float() == y).float().mean().item()
     return loss, accuracy
 
 
-# %% [markdown]
-# The full loop, recording the training and test loss and accuracy after every epoch:
-
-
 # %%
-def fit(model, optimizer, loader, epochs, log_every=20):
-    history = {"train_loss": [], "test_loss": [], "train_acc": [], "test_acc": []}
+def fit(model, optimizer, train_ds, val_ds, epochs, log_every=20):
+    loader = make_loader(train_ds)
+    history = {"train_loss": [], "val_loss": [], "train_acc": [], "val_acc": []}
     for epoch in range(1, epochs + 1):
         train_one_epoch(model, loader, optimizer)
-        train_loss, train_acc = evaluate(model, X_train, y_train)
-        test_loss, test_acc = evaluate(model, X_test, y_test)
-        for key, value in zip(history, (train_loss, test_loss, train_acc, test_acc)):
+        train_loss, train_acc = evaluate(model, train_ds)
+        val_loss, val_acc = evaluate(model, val_ds)
+        for key, value in zip(history, (train_loss, val_loss, train_acc, val_acc)):
             history[key].append(value)
         if log_every and epoch % log_every == 0:
             print(f"epoch {epoch:3d} | train loss {train_loss:.4f} acc {train_acc:.3f}"
-                  f" | test loss {test_loss:.4f} acc {test_acc:.3f}")
+                  f" | val loss {val_loss:.4f} acc {val_acc:.3f}")
     return history
-
-
-# %% [markdown]
-# Train a fresh network with SGD at a learning rate of 0.1 for 100 epochs:
 
 
 # %%
 torch.manual_seed(0)
-model = IPOClassifier()
-loss, acc = evaluate(model, X_test, y_test)
-print(f"before training: test loss {loss:.4f} acc {acc:.3f}")
+model = IPOClassifier().to(device)
+loss, acc = evaluate(model, val_ds)
+print(f"before training: val loss {loss:.4f} acc {acc:.3f}")
 
 optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
-history = fit(model, optimizer, make_loader(X_train, y_train), epochs=100)
+history = fit(model, optimizer, train_ds, val_ds, epochs=100)
 # Output:
-# before training: test loss 0.7396 acc 0.422
-# epoch  20 | train loss 0.6329 acc 0.655 | test loss 0.6235 acc 0.641
-# epoch  40 | train loss 0.6156 acc 0.655 | test loss 0.6120 acc 0.656
-# epoch  60 | train loss 0.6039 acc 0.686 | test loss 0.6048 acc 0.672
-# epoch  80 | train loss 0.5954 acc 0.682 | test loss 0.6054 acc 0.656
-# epoch 100 | train loss 0.5872 acc 0.686 | test loss 0.6055 acc 0.672
+# before training: val loss 0.7451 acc 0.412
+# epoch  20 | train loss 0.6287 acc 0.637 | val loss 0.5690 acc 0.706
+# epoch  40 | train loss 0.6144 acc 0.667 | val loss 0.5582 acc 0.706
+# epoch  60 | train loss 0.6075 acc 0.652 | val loss 0.5574 acc 0.706
+# epoch  80 | train loss 0.6024 acc 0.662 | val loss 0.5688 acc 0.686
+# epoch 100 | train loss 0.5964 acc 0.667 | val loss 0.5639 acc 0.725
 
 
 # %% [markdown]
 # ## The learning rate
-#
-# Five learning rates an order of magnitude apart, 20 epochs each, from the same starting weights:
 
 
 # %%
-torch.manual_seed(0)
-print(f"untrained train loss: {evaluate(IPOClassifier(), X_train, y_train)[0]:.4f}")
 for lr in [0.001, 0.01, 0.1, 1.0, 10.0]:
     torch.manual_seed(0)
-    model = IPOClassifier()
+    model = IPOClassifier().to(device)
     optimizer = torch.optim.SGD(model.parameters(), lr=lr)
-    h = fit(model, optimizer, make_loader(X_train, y_train), epochs=20, log_every=0)
-    print(f"lr {lr:<6} train loss: {h['train_loss'][-1]:.4f}")
+    h = fit(model, optimizer, train_ds, val_ds, epochs=20, log_every=0)
+    print(f"lr {lr:<6} train loss {h['train_loss'][-1]:.4f} | val loss {h['val_loss'][-1]:.4f}")
 # Output:
-# untrained train loss: 0.7261
-# lr 0.001  train loss: 0.7219
-# lr 0.01   train loss: 0.6957
-# lr 0.1    train loss: 0.6329
-# lr 1.0    train loss: 0.5953
-# lr 10.0   train loss: 1.4791
+# lr 0.001  train loss 0.7185 | val loss 0.7398
+# lr 0.01   train loss 0.6991 | val loss 0.7043
+# lr 0.1    train loss 0.6287 | val loss 0.5690
+# lr 1.0    train loss 0.5851 | val loss 0.5571
+# lr 10.0   train loss 0.7207 | val loss 0.7451
 
 
 # %% [markdown]
 # ## A better optimizer: Adam
-#
-# Adam at its default learning rate, 0.001. This is the network Lesson 5 picks up.
 
 
 # %%
 torch.manual_seed(0)
-model = IPOClassifier()
+model = IPOClassifier().to(device)
 optimizer = torch.optim.Adam(model.parameters(), lr=0.001)
-history = fit(model, optimizer, make_loader(X_train, y_train), epochs=100)
+history = fit(model, optimizer, train_ds, val_ds, epochs=100)
 # Output:
-# epoch  20 | train loss 0.6387 acc 0.651 | test loss 0.6387 acc 0.641
-# epoch  40 | train loss 0.6154 acc 0.659 | test loss 0.6188 acc 0.672
-# epoch  60 | train loss 0.6000 acc 0.686 | test loss 0.6157 acc 0.688
-# epoch  80 | train loss 0.5894 acc 0.694 | test loss 0.6107 acc 0.688
-# epoch 100 | train loss 0.5817 acc 0.690 | test loss 0.6105 acc 0.672
+# epoch  20 | train loss 0.6379 acc 0.637 | val loss 0.5933 acc 0.725
+# epoch  40 | train loss 0.6127 acc 0.676 | val loss 0.5504 acc 0.706
+# epoch  60 | train loss 0.6036 acc 0.686 | val loss 0.5467 acc 0.706
+# epoch  80 | train loss 0.5977 acc 0.672 | val loss 0.5447 acc 0.686
+# epoch 100 | train loss 0.5921 acc 0.686 | val loss 0.5473 acc 0.706
+
+
+# %% [markdown]
+# ### Does log1p help?
+
+
+# %%
+raw_train = IPODataset(train_df, log=False)
+raw_val = IPODataset(val_df, stats=(raw_train.mean, raw_train.std), log=False)
+torch.manual_seed(0)
+raw_model = IPOClassifier().to(device)
+raw_history = fit(raw_model, torch.optim.Adam(raw_model.parameters(), lr=0.001),
+                  raw_train, raw_val, epochs=100, log_every=0)
+for name, h in [("raw features", raw_history), ("log1p features", history)]:
+    best = min(h["val_loss"])
+    print(f"{name:15s} val loss at epoch 100 {h['val_loss'][-1]:.4f}, lowest {best:.4f}"
+          f" | val acc at epoch 100 {h['val_acc'][-1]:.3f}")
+# Output:
+# raw features    val loss at epoch 100 0.5537, lowest 0.5516 | val acc at epoch 100 0.765
+# log1p features  val loss at epoch 100 0.5473, lowest 0.5443 | val acc at epoch 100 0.706
 
 
 # %% [markdown]
 # ### Reading the loss curves
-#
-# The lesson's figure, drawn from the `history` of the run you just trained:
 
 
 # %%
 import matplotlib.pyplot as plt
 
 epochs = range(1, len(history["train_loss"]) + 1)
-fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(10, 3.6))
-ax_loss.plot(epochs, history["train_loss"], label="train")
-ax_loss.plot(epochs, history["test_loss"], label="test")
-ax_loss.set_xlabel("Epoch")
-ax_loss.set_ylabel("Loss (binary cross-entropy)")
-ax_loss.legend()
-ax_acc.plot(epochs, history["train_acc"], label="train")
-ax_acc.plot(epochs, history["test_acc"], label="test")
-ax_acc.axhline(y_test.mean().item(), linestyle="--", color="gray", label='always "gain" (test)')
-ax_acc.set_xlabel("Epoch")
-ax_acc.set_ylabel("Accuracy")
-ax_acc.legend()
+fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(10, 4))
+ax_loss.plot(epochs, history["train_loss"], label="training rows")
+ax_loss.plot(epochs, history["val_loss"], label="validation rows")
+ax_loss.set_xlabel("epoch"); ax_loss.set_ylabel("loss"); ax_loss.legend()
+ax_acc.plot(epochs, history["train_acc"], label="training rows")
+ax_acc.plot(epochs, history["val_acc"], label="validation rows")
+ax_acc.axhline(val_ds.y.mean().item(), linestyle="--", color="grey", label='always "gain"')
+ax_acc.set_xlabel("epoch"); ax_acc.set_ylabel("accuracy"); ax_acc.legend()
 plt.show()
 
 
 # %% [markdown]
-# ## How good is it?
-#
-# The trained network against always guessing "gain":
+# ## How good is it, so far?
 
 
 # %%
-test_loss, test_acc = evaluate(model, X_test, y_test)
-print("network, test accuracy:", round(test_acc, 3))
-print("correct test rows:", round(test_acc * len(y_test)), "of", len(y_test))
-print("always 'gain', all 319 rows:", round(y.mean().item(), 3))
-print("always 'gain', the test rows:", round(y_test.mean().item(), 3))
+val_loss, val_acc = evaluate(model, val_ds)
+print("network, validation accuracy:", round(val_acc, 3))
+print("correct validation rows:", round(val_acc * len(val_ds)), "of", len(val_ds))
+print("always 'gain', validation rows:", round(val_ds.y.mean().item(), 3))
+print("one validation IPO is worth", round(1 / len(val_ds), 3), "of accuracy")
 # Output:
-# network, test accuracy: 0.672
-# correct test rows: 43 of 64
-# always 'gain', all 319 rows: 0.545
-# always 'gain', the test rows: 0.578
+# network, validation accuracy: 0.706
+# correct validation rows: 36 of 51
+# always 'gain', validation rows: 0.588
+# one validation IPO is worth 0.02 of accuracy
 
 
 # %% [markdown]
 # ## Practice exercises
-#
-# Try each exercise yourself before reading the solution below it.
-#
+
+
+# %% [markdown]
 # ### Exercise 1: forget `zero_grad()`
 #
-# Call `loss.backward()` three times on one batch without clearing the gradients, and print the norm
-# of the first layer's weight gradient after each call.
+# What goes wrong if the loop leaves out `optimizer.zero_grad()`? Take one batch, call
+# `loss.backward()` three times without clearing the gradients, and print the size (the norm) of the
+# first layer's weight gradient after each call.
 
 
 # %%
 torch.manual_seed(0)
-model = IPOClassifier()
-xb, yb = next(iter(make_loader(X_train, y_train)))
+model = IPOClassifier().to(device)
+xb, yb = next(iter(make_loader(train_ds)))
+xb, yb = xb.to(device), yb.to(device)
 first_layer = model.net[0].weight
 for call in range(1, 4):
     loss = loss_fn(model(xb), yb)
     loss.backward()
     print(f"after backward() number {call}: gradient norm {first_layer.grad.norm().item():.4f}")
 # Output:
-# after backward() number 1: gradient norm 0.0205
-# after backward() number 2: gradient norm 0.0410
-# after backward() number 3: gradient norm 0.0615
+# after backward() number 1: gradient norm 0.0295
+# after backward() number 2: gradient norm 0.0591
+# after backward() number 3: gradient norm 0.0886
 
 
 # %% [markdown]
-# The gradient is the same each time, and `backward()` adds it to what `.grad` already holds:
-# without `zero_grad()`, every step would use a growing sum of stale gradients.
-#
 # ### Exercise 2: one big batch
 #
-# Adam at 0.001 for 100 epochs, with all 255 training rows in a single batch.
+# Train a fresh network with Adam (learning rate 0.001) for 100 epochs, but with the whole training
+# set as a single batch: `DataLoader(train_ds, batch_size=len(train_ds))`. How many optimizer steps
+# is that, compared with the mini-batch run above, and where do the losses end?
 
 
 # %%
 torch.manual_seed(0)
-model = IPOClassifier()
+model = IPOClassifier().to(device)
 optimizer = torch.optim.Adam(model.parameters(), lr=0.001)
-full_batch = DataLoader(TensorDataset(X_train, y_train), batch_size=len(X_train))
-h = fit(model, optimizer, full_batch, epochs=100, log_every=0)
-print("steps per epoch:", len(full_batch), "instead of", len(make_loader(X_train, y_train)))
-print(f"after 100 epochs: train loss {h['train_loss'][-1]:.4f}, test acc {h['test_acc'][-1]:.3f}")
+full_batch = DataLoader(train_ds, batch_size=len(train_ds))
+for epoch in range(100):
+    train_one_epoch(model, full_batch, optimizer)
+train_loss, _ = evaluate(model, train_ds)
+val_loss, val_acc = evaluate(model, val_ds)
+print("steps per epoch:", len(full_batch), "instead of", len(make_loader(train_ds)))
+print(f"after 100 epochs: train loss {train_loss:.4f}, val loss {val_loss:.4f}, val acc {val_acc:.3f}")
 # Output:
-# steps per epoch: 1 instead of 8
-# after 100 epochs: train loss 0.6484, test acc 0.609
+# steps per epoch: 1 instead of 7
+# after 100 epochs: train loss 0.6360, val loss 0.5965, val acc 0.745
 
 
 # %% [markdown]
-# An eighth as many optimizer steps, and the training loss ends at 0.6484 instead of 0.5817: many
-# cheap, slightly noisy steps beat a few exact ones.
-#
 # ### Exercise 3: a learning rate that is too eager
 #
-# Adam at 0.01 for 100 epochs: watch the test loss.
+# Adam's default learning rate is 0.001. Train a fresh network with Adam at 0.01 for 100 epochs and
+# watch both losses. Then find the epoch where the validation loss was lowest.
 
 
 # %%
 torch.manual_seed(0)
-model = IPOClassifier()
+model = IPOClassifier().to(device)
 optimizer = torch.optim.Adam(model.parameters(), lr=0.01)
-h = fit(model, optimizer, make_loader(X_train, y_train), epochs=100)
-best = h["test_loss"].index(min(h["test_loss"]))
-print("lowest test loss:", round(h["test_loss"][best], 4), "at epoch", best + 1)
+h = fit(model, optimizer, train_ds, val_ds, epochs=100)
+best = h["val_loss"].index(min(h["val_loss"]))
+print("lowest validation loss:", round(h["val_loss"][best], 4), "at epoch", best + 1)
 # Output:
-# epoch  20 | train loss 0.5700 acc 0.686 | test loss 0.6372 acc 0.641
-# epoch  40 | train loss 0.5323 acc 0.718 | test loss 0.7130 acc 0.625
-# epoch  60 | train loss 0.4945 acc 0.745 | test loss 0.7105 acc 0.625
-# epoch  80 | train loss 0.4680 acc 0.749 | test loss 0.7919 acc 0.594
-# epoch 100 | train loss 0.4391 acc 0.769 | test loss 0.8088 acc 0.641
-# lowest test loss: 0.6133 at epoch 8
-
-
-# %% [markdown]
-# The training loss keeps falling while the test loss, lowest at epoch 8, climbs to 0.8088: the
-# network overfits. Choosing epoch 8 after looking at the test rows would not be honest; Lesson 5
-# uses a validation set for that.
+# epoch  20 | train loss 0.5827 acc 0.706 | val loss 0.5515 acc 0.706
+# epoch  40 | train loss 0.5187 acc 0.735 | val loss 0.6064 acc 0.627
+# epoch  60 | train loss 0.4575 acc 0.760 | val loss 0.7022 acc 0.627
+# epoch  80 | train loss 0.3964 acc 0.833 | val loss 0.8453 acc 0.627
+# epoch 100 | train loss 0.3500 acc 0.843 | val loss 0.9304 acc 0.608
+# lowest validation loss: 0.5426 at epoch 14

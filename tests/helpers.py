@@ -59,7 +59,7 @@ def progress_line(h: dict, epoch: int) -> str:
     """A line as the pages' ``fit`` prints it after ``epoch`` (Lessons 4 and 5)."""
     i = epoch - 1
     return (f"epoch {epoch:3d} | train loss {h['train_loss'][i]:.4f} acc {h['train_acc'][i]:.3f}"
-            f" | test loss {h['test_loss'][i]:.4f} acc {h['test_acc'][i]:.3f}")
+            f" | val loss {h['val_loss'][i]:.4f} acc {h['val_acc'][i]:.3f}")
 
 
 def figures_drawn_twice(module) -> tuple[dict, dict]:

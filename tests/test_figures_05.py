@@ -1,5 +1,5 @@
 """Lesson 5's figures show the page's own runs: the confusion matrix of the Lesson 4 network on the
-test rows, and the too-large network with and without remedies."""
+validation rows, and the cross-validated scores of the three models it compares."""
 
 import pandas as pd
 import pytest
@@ -9,8 +9,8 @@ from course import ROOT, figures, ipo
 from tests import helpers
 from tests.helpers import figure_module, figure_texts, figures_drawn_twice, progress_line
 
-lesson = figure_module("05_evaluating_and_improving")
-PAGE = ROOT / "docs" / "lessons" / "05-evaluating-and-improving.md"
+lesson = figure_module("05_evaluating_models")
+PAGE = ROOT / "docs" / "lessons" / "05-evaluating-models.md"
 
 
 def documented_output(*markers: str) -> list[str]:
@@ -27,52 +27,27 @@ def test_network_run_is_the_lesson_4_network_the_page_retrains():
     assert lesson4.adam_run()["history"] == history
 
 
-@pytest.mark.parametrize(
-    ("remedy", "markers"),
-    [
-        ("no remedy", ("big = BigClassifier()", "big_history = fit(")),
-        ("weight decay", ("big_wd = BigClassifier()", "weight_decay=0.01")),
-        ("dropout", ("big_dropout = BigClassifier(dropout=0.3)", "dropout_history = fit(")),
-    ],
-)
-def test_big_runs_are_the_runs_the_page_documents(remedy, markers):
-    history = lesson.big_run(remedy)["history"]
-    documented = [line for line in documented_output(*markers) if line.startswith("epoch")]
-    assert documented == [progress_line(history, e) for e in (20, 40, 60, 80, 100)]
-
-
-def test_big_network_size_matches_the_page():
-    model = lesson.big_run("no remedy")["model"]
-    n_params = sum(p.numel() for p in model.parameters())
-    assert f"parameters: {n_params} for 255 training rows" in documented_output("big = BigClassifier()")
-    assert n_params == (6 + 1) * 64 + (64 + 1) * 64 + (64 + 1) * 1 == 4673
-
-
 # --- the confusion matrix -------------------------------------------------------------------------
 
 def test_confusion_counts_are_counted_from_predictions_and_labels():
     run = lesson.network_run()
     # an independent count: pandas cross-tabulation of the raw labels and predictions
-    actual = pd.Series(run["y_test"][:, 0].numpy().astype(int), name="actual")
-    predicted = pd.Series(run["preds"][:, 0].numpy().astype(int), name="predicted")
-    table = pd.crosstab(actual, predicted)
+    table = pd.crosstab(pd.Series(run["y_val"], name="actual"), pd.Series(run["preds"], name="predicted"))
     counts = lesson.confusion_counts()
     assert counts == {(a, p): int(table.loc[a, p]) for a in (0, 1) for p in (0, 1)}
-    assert sum(counts.values()) == 64
-    # the predictions are the network's: probability above 0.5, recomputed from the model
-    with torch.no_grad():
-        logits = run["model"](ipo.prepared_data()["X_test"])
-    assert torch.equal(run["preds"], (logits > 0).float())
-    # the accuracy implied by the cells is the network's last recorded test accuracy
+    assert sum(counts.values()) == 51
+    # the accuracy implied by the cells is the network's last recorded validation accuracy
     right = counts[(0, 0)] + counts[(1, 1)]
-    assert right / 64 == pytest.approx(run["history"]["test_acc"][-1])
+    assert right / 51 == pytest.approx(run["history"]["val_acc"][-1])
 
 
 def test_confusion_counts_match_the_page():
     c = lesson.confusion_counts()
     documented = documented_output("tp = int(")
-    assert documented[0] == f"TP {c[(1, 1)]}  FP {c[(0, 1)]}  FN {c[(1, 0)]}  TN {c[(0, 0)]}  total 64"
-    assert documented[0] == "TP 22  FP 6  FN 15  TN 21  total 64"
+    assert documented[0] == f"TP {c[(1, 1)]}  FP {c[(0, 1)]}  FN {c[(1, 0)]}  TN {c[(0, 0)]}  total 51"
+    # and scikit-learn's matrix, as the page prints it
+    sk = documented_output("print(confusion_matrix(val_y, val_preds))")
+    assert sk[:2] == [f"[[{c[(0, 0)]} {c[(0, 1)]:>2}]", f" [{c[(1, 0)]:>2} {c[(1, 1)]}]]"]
 
 
 @pytest.mark.parametrize("theme", figures.THEMES, ids=lambda t: t.name)
@@ -86,50 +61,53 @@ def test_confusion_matrix_cells_show_the_counts(theme):
             x, y = text.get_position()
             drawn[(round(y), round(x))] = int(text.get_text())  # row = actual, column = predicted
     assert drawn == counts
-    assert sum(drawn.values()) == 64
     assert [t.get_text() for t in ax.get_xticklabels()] == ["No gain (0)", "Gain (1)"]
     assert ax.get_xlabel() == "Predicted by the network" and ax.get_ylabel() == "What actually happened"
-    assert "64 test IPOs: 43 right, 21 wrong" in figure_texts(fig)
+    right = counts[(0, 0)] + counts[(1, 1)]
+    assert f"right: {right}  wrong: {51 - right}" in documented_output("tp = int(")
+    assert f"51 validation IPOs: {right} right, {51 - right} wrong" in figure_texts(fig)
 
 
-# --- the curves -----------------------------------------------------------------------------------
+# --- cross-validation -----------------------------------------------------------------------------
+
+def test_cross_validation_is_the_page_table():
+    documented = documented_output("cv = {name: cross_validate(train)")
+    assert len(documented) == len(lesson.MODELS) == 3
+    for line, name in zip(documented, lesson.MODELS):
+        cv = ipo.cross_validation(name)
+        assert len(cv) == ipo.N_FOLDS == 5
+        assert line == f"{name:20s} accuracy {ipo.mean_std(cv['accuracy'])} | ROC-AUC {ipo.mean_std(cv['roc_auc'])}"
+    assert lesson.cv_summary() == {name: ipo.mean_std(ipo.cross_validation(name)["accuracy"]) for name in lesson.MODELS}
+
+
+def test_cross_validation_folds_are_stratified_and_cover_the_development_rows():
+    from sklearn.model_selection import StratifiedKFold
+
+    dev = ipo.split()["dev"]
+    folds = list(StratifiedKFold(n_splits=5, shuffle=True, random_state=ipo.CV_SEED).split(dev, dev[ipo.TARGET]))
+    held = sorted(i for _, h in folds for i in h)
+    assert held == list(range(len(dev))) == list(range(255))
+    rate = dev[ipo.TARGET].mean()
+    for _, h in folds:
+        assert abs(dev[ipo.TARGET].iloc[h].mean() - rate) < 0.02
+    assert not set(dev.index) & set(ipo.split()["test"].index)
+
 
 @pytest.mark.parametrize("theme", figures.THEMES, ids=lambda t: t.name)
-def test_overfitting_curves_are_the_big_run(theme):
-    h = lesson.big_run("no remedy")["history"]
-    fig = figures.draw(lesson.overfitting, theme)
-    lines = {line.get_label(): line for line in fig.axes[0].get_lines()}
-    assert list(lines["training rows (255)"].get_xdata()) == list(range(1, 101))
-    assert list(lines["training rows (255)"].get_ydata()) == h["train_loss"]
-    assert list(lines["test rows (64)"].get_ydata()) == h["test_loss"]
-    best = min(range(100), key=h["test_loss"].__getitem__)
-    texts = "\n".join(figure_texts(fig))
-    assert f"lowest test loss {h['test_loss'][best]:.4f}\nat epoch {best + 1}" in texts
-    assert "0.3863" in texts and "0.7514" in texts  # the final losses the page prints
-    assert "4673 parameters" in texts
-    # overfitting, as the page says: the test loss ends well above its minimum, the train loss below
-    assert h["test_loss"][-1] > h["test_loss"][best] + 0.1
-    assert h["train_loss"][-1] < h["train_loss"][best] - 0.1
-
-
-@pytest.mark.parametrize("theme", figures.THEMES, ids=lambda t: t.name)
-def test_remedies_curves_are_the_test_losses_of_the_runs(theme):
-    fig = figures.draw(lesson.remedies, theme)
-    lines = {line.get_label(): line for line in fig.axes[0].get_lines()}
-    labels = {"no remedy": "no remedy", "dropout": "dropout 0.3", "weight decay": "weight decay 0.01"}
-    for remedy, label in labels.items():
-        assert list(lines[label].get_ydata()) == lesson.big_run(remedy)["history"]["test_loss"]
+def test_cross_validation_figure_shows_every_fold(theme):
+    fig = figures.draw(lesson.cross_validation, theme)
+    ax = fig.axes[0]
+    lines = {line.get_label(): line for line in ax.get_lines()}
     texts = figure_texts(fig)
-    for final in ("0.7514", "0.6378", "0.6066"):
-        assert final in texts
+    assert [t.get_text() for t in ax.get_yticklabels()] == list(lesson.MODELS)
+    for name, label in lesson.cv_summary().items():
+        acc = ipo.cross_validation(name)["accuracy"]
+        assert list(lines[f"folds: {name}"].get_xdata()) == acc.tolist()
+        assert list(lines[f"mean: {name}"].get_xdata()) == [acc.mean()]
+        assert label in texts
 
 
-def test_runs_and_figures_are_deterministic():
-    # training again from scratch gives the same numbers, dropout masks included
-    first = lesson.big_run("dropout")["history"]
-    lesson.big_run.cache_clear()
-    assert lesson.big_run("dropout")["history"] == first
-    # and drawing again from scratch gives the same bytes
+def test_figures_are_deterministic():
     first, second = figures_drawn_twice(lesson)
     assert first == second
-    assert {name for name, _ in first} == {"confusion-matrix", "overfitting", "remedies"}
+    assert {name for name, _ in first} == {"confusion-matrix", "cross-validation"}

@@ -1,0 +1,173 @@
+"""The test rows are scored once: no lesson block before the final evaluation touches them.
+
+From Lesson 4 on, the pages set 64 test rows aside (``test_df``) and score them in one block only,
+the one marked ``FINAL EVALUATION`` at the end of the module's evaluation. Two guards prove it:
+
+- every block runs against a copy of the dataset in which the *values* of the test rows are
+  scrambled (features changed, labels flipped); every block before and after the final one must
+  still print exactly its documented output, so nothing it prints depends on those rows, whatever
+  name reached them (``test_df``, ``df``, the split's indices);
+- ``test_df`` itself is replaced, after the block that creates it, by an object that raises on any
+  use; only the final block sees the real one.
+
+The final block is the control: with the test rows scrambled its output must change, so the
+scrambling does reach the blocks that use them.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+from course import ROOT, data, ipo, snippets
+from course.percent import code_cells
+from course.pytest_plugin import python_blocks
+
+FINAL_MARKER = "FINAL EVALUATION"
+GUARDED = ("test_df",)
+LESSONS = [p for p in sorted((ROOT / "docs" / "lessons").glob("*.md")) if int(p.stem[:2]) >= 4]
+NUMERIC = ["Issue_Size", "Subscription_QIB", "Subscription_HNI", "Subscription_RII",
+           "Subscription_Total", "Issue_Price", "Listing_Gains_Percent"]
+
+
+class GuardTripped(AssertionError):
+    pass
+
+
+class Guard:
+    """Stands in for the test rows; any use at all raises."""
+
+    def __init__(self, name):
+        object.__setattr__(self, "_name", name)
+
+    def _refuse(self, *args, **kwargs):
+        raise GuardTripped(f"{object.__getattribute__(self, '_name')} used before the final evaluation")
+
+    def __getattribute__(self, attr):
+        if attr in ("_refuse", "__class__"):
+            return object.__getattribute__(self, attr)
+        object.__getattribute__(self, "_refuse")()
+
+    __len__ = __getitem__ = __iter__ = __array__ = __bool__ = __eq__ = __setitem__ = _refuse
+    __add__ = __sub__ = __mul__ = __truediv__ = __contains__ = __call__ = _refuse
+    __hash__ = None
+
+
+def scrambled_dataset(path) -> str:
+    """The dataset's text with the test rows' numbers changed and their labels flipped."""
+    test_rows = set(ipo.split()["test"].index)  # positions in the file (a RangeIndex)
+    assert len(test_rows) == 64
+    reader = csv.DictReader(io.StringIO(path.read_text(encoding="utf-8")))
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=reader.fieldnames, lineterminator="\n")
+    writer.writeheader()
+    for i, row in enumerate(reader):
+        if i in test_rows:
+            for col in NUMERIC:
+                value = float(row[col]) * 3 + 7
+                row[col] = str(int(value)) if row[col].lstrip("-").isdigit() else f"{value:.2f}"
+            row["Listing_Gains"] = str(1 - int(row["Listing_Gains"]))
+        writer.writerow(row)
+    return out.getvalue()
+
+
+def units(path):
+    """(first line, code) of each block of a page, or each code cell of a notebook source."""
+    if path.suffix == ".md":
+        return [(b.lineno + 1, b.code) for b in python_blocks(path)
+                if not any(m.startswith("pytest.mark.skip") for m in b.marks)]
+    return [(c.first_lineno, c.source) for c in code_cells(path)]
+
+
+def run_guarded(path) -> bool:
+    """Run every unit of ``path``; raise if one before or after the final block uses the test rows."""
+    namespace = {"__name__": "__main__"}
+    hidden = {}
+    filename = str(path.relative_to(ROOT))
+    found_final = False
+    for lineno, code in units(path):
+        final = FINAL_MARKER in code
+        if final:
+            assert not found_final, f"{filename}:{lineno}: a second {FINAL_MARKER} block"
+            found_final = True
+            namespace.update(hidden)
+            try:
+                printed = snippets.run(code, namespace, filename, lineno)
+            except snippets.SnippetError:
+                printed = None  # it could not even run on scrambled test rows: it uses them
+            expected = snippets.expected_output(code, lineno)
+            assert printed is None or snippets.compare(expected, printed, filename), (
+                f"{filename}:{lineno}: the final evaluation printed its documented output although "
+                "the test rows were scrambled: the scrambling does not reach it")
+        else:
+            snippets.check(code, namespace, filename, lineno)
+        for name in GUARDED:
+            value = namespace.get(name)
+            if value is not None and not isinstance(value, Guard):
+                hidden[name] = value
+                namespace[name] = Guard(name)
+    return found_final
+
+
+@pytest.fixture
+def scrambled_workdir(tmp_path, monkeypatch):
+    (tmp_path / data.FILENAME).write_text(scrambled_dataset(data.dataset_path()), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("MPLBACKEND", "Agg")
+    yield tmp_path
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
+
+
+@pytest.mark.parametrize("page", LESSONS, ids=lambda p: p.stem)
+def test_no_block_before_the_final_evaluation_touches_the_test_rows(page, scrambled_workdir):
+    found_final = run_guarded(page)
+    if page == LESSONS[-1]:
+        assert found_final, f"{page.name} must end the module's evaluation with a {FINAL_MARKER} block"
+
+
+def test_the_module_scores_the_test_rows_in_one_block():
+    finals = [(p.name, lineno) for p in LESSONS for lineno, code in units(p) if FINAL_MARKER in code]
+    assert len(finals) == 1, finals
+    page = LESSONS[-1]
+    text = page.read_text(encoding="utf-8")
+    assert "## The final evaluation" in text
+
+
+@pytest.mark.parametrize("page", LESSONS, ids=lambda p: p.stem)
+def test_notebooks_run_the_pages_code(page):
+    """The companion notebook's code is the page's code (plus plotting cells), so the guard above
+    holds for it too; its markdown and outputs are checked by tests/test_notebooks.py."""
+    source = ROOT / "lessons_src" / f"{page.stem.replace('-', '_')}.py"
+    page_code = [code.strip() for _, code in units(page) if code.strip() != "# Your code here"]
+    notebook_code = [code.strip() for _, code in units(source) if "plt." not in code]
+    assert notebook_code == page_code
+
+
+def test_the_guard_refuses_any_use():
+    import pandas as pd
+
+    guard = Guard("test_df")
+    for use in (lambda g: g["Listing_Gains"], lambda g: g.iloc, lambda g: len(g), lambda g: list(g),
+                lambda g: pd.concat([g]), lambda g: g == 1, lambda g: g.to_numpy()):
+        with pytest.raises(GuardTripped):
+            use(guard)
+
+
+def test_the_scrambled_dataset_changes_only_the_test_rows():
+    original = pd_read(data.dataset_path().read_text(encoding="utf-8"))
+    scrambled = pd_read(scrambled_dataset(data.dataset_path()))
+    test_rows = sorted(ipo.split()["test"].index)
+    others = [i for i in range(len(original)) if i not in set(test_rows)]
+    assert original.iloc[others].equals(scrambled.iloc[others])
+    assert (original.iloc[test_rows]["Listing_Gains"] != scrambled.iloc[test_rows]["Listing_Gains"]).all()
+    assert list(original.dtypes) == list(scrambled.dtypes)
+
+
+def pd_read(text):
+    import pandas as pd
+
+    return pd.read_csv(io.StringIO(text))
