@@ -10,7 +10,15 @@ Everything runs in a scratch copy of the project, each measurement the median of
 - the snippet tests (``pytest docs``), against running every snippet in one plain Python process
   (one torch import plus the snippets' compute); and ``python -c "import torch, pandas"``.
 
-Usage: ``python -m course.bench [--runs N]``.
+And a scale case (``--scale M ...``, 45 by default): the course's notebooks replaced by M distinct
+copies of Lesson 4's, built from cold with the lesson pages and figure modules set aside, so that
+the notebooks are all it executes. Its time is set against the CPU-bound ideal, the notebooks' own
+compute (Lesson 4's notebook run as a script, M times) divided by the cores; its peak memory is
+that of the whole build, every process summed (resident sets, sampled every 0.1 s). A guard stops
+a build whose processes pass ``--memory-limit`` GiB together, or that leaves the machine under
+2 GiB available. ``--project DIR`` benches another checkout of the course (an older version, say).
+
+Usage: ``python -m course.bench [--runs N] [--scale M ...] [--only scale|default]``.
 """
 
 from __future__ import annotations
@@ -74,15 +82,15 @@ def median(runs: int, measure) -> float:
     return statistics.median(measure(i) for i in range(runs))
 
 
-def copy_project(target: Path) -> Path:
+def copy_project(target: Path, source: Path = ROOT) -> Path:
     files = subprocess.run(
         ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
-        cwd=ROOT, capture_output=True, text=True, check=True,
+        cwd=source, capture_output=True, text=True, check=True,
     ).stdout.split("\0")
     for name in filter(None, files):
-        if (ROOT / name).is_file():
+        if (source / name).is_file():
             (target / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(ROOT / name, target / name)
+            shutil.copy2(source / name, target / name)
     return target
 
 
@@ -93,10 +101,107 @@ def plain_project(target: Path) -> Path:
     return target
 
 
+def measured_build(args, cwd, env, memory_limit: float) -> tuple[float, int, str]:
+    """Wall time and peak memory (every process of the build, resident sets summed) of a build;
+    and how it ended: "ok", "failed" or "stopped" (by the memory guard)."""
+    import psutil
+
+    start = time.perf_counter()
+    proc = subprocess.Popen(args, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            start_new_session=True)
+    root, peak, ending = psutil.Process(proc.pid), 0, "ok"
+    while proc.poll() is None:
+        total = 0
+        try:
+            for process in [root] + root.children(recursive=True):
+                try:
+                    total += process.memory_info().rss
+                except psutil.Error:
+                    pass
+        except psutil.Error:
+            pass
+        peak = max(peak, total)
+        if total > memory_limit * 2**30 or psutil.virtual_memory().available < 2 * 2**30:
+            os.killpg(proc.pid, 9)
+            ending = "stopped"
+            break
+        time.sleep(0.1)
+    _, stderr = proc.communicate()
+    if ending == "ok" and proc.returncode != 0:
+        ending = "failed"
+        print(stderr[-3000:].decode(errors="replace"), file=sys.stderr)
+    return time.perf_counter() - start, peak, ending
+
+
+def scale_project(source: Path, target: Path, copies: int) -> Path:
+    """A copy of the course whose notebooks are ``copies`` distinct copies of Lesson 4's, without
+    lesson pages or figure modules (the notebooks are all its build executes) and without a nav."""
+    copy_project(target, source)
+    lesson4 = next((source / "lessons_src").glob("04_*.py")).read_text(encoding="utf-8")
+    for path in [*(target / "lessons_src").glob("*.py"), *(target / "assets" / "figures").glob("*.py"),
+                 *(target / "docs" / "lessons").glob("*.md")]:
+        path.unlink()
+    for k in range(1, copies + 1):
+        (target / "lessons_src" / f"{k:02d}_scale_copy.py").write_text(
+            lesson4 + f"\n# %%\nprint('copy {k} of {copies}')\n", encoding="utf-8"
+        )
+    config = (target / "mkdocs.yml").read_text(encoding="utf-8").splitlines(keepends=True)
+    start = next(i for i, line in enumerate(config) if line.startswith("nav:"))
+    end = next(i for i in range(start + 1, len(config)) if config[i].strip() and not config[i].startswith(" "))
+    config = "".join(config[:start] + config[end:]).replace("strict: true", "strict: false")  # links to the
+    (target / "mkdocs.yml").write_text(config, encoding="utf-8")  # lessons set aside are left dangling
+    return target
+
+
+def scale_case(copies_list: list[int], source: Path, env: dict, memory_limit: float) -> None:
+    py = sys.executable
+    cores = execution_cores()
+    work = Path(tempfile.mkdtemp(prefix="course-bench-scale-"))
+    try:
+        scratch_data = work / "data"
+        scratch_data.mkdir()
+        shutil.copyfile(data.dataset_path(), scratch_data / data.FILENAME)
+        lesson4 = next((source / "lessons_src").glob("04_*.py"))
+        one = min(run([py, str(lesson4)], scratch_data, {**env, "MPLBACKEND": "Agg"}) for _ in range(2))
+        print(f"Lesson 4's notebook as a script: {one:.2f} s (best of 2); {cores} cores", flush=True)
+        print(f"\n{'notebooks':>9}{'build':>9}{'ideal':>9}{'ratio':>7}{'peak GiB':>10}  goal: ratio <= 1.3, "
+              f"peak < 4 GiB", flush=True)
+        for copies in copies_list:
+            project = scale_project(source, work / f"scale-{copies}", copies)
+            build = [py, "-m", "mkdocs", "build", "--site-dir", str(work / f"site-{copies}")]
+            seconds, peak, ending = measured_build(build, project, env, memory_limit)
+            ideal = copies * one / cores
+            note = "" if ending == "ok" else f"  {ending.upper()}" + (
+                f" at {memory_limit} GiB" if ending == "stopped" else "")
+            print(f"{copies:>9}{seconds:>9.1f}{ideal:>9.1f}{seconds / ideal:>7.2f}{peak / 2**30:>10.2f}{note}",
+                  flush=True)
+            shutil.rmtree(project, ignore_errors=True)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def execution_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
-    runs = parser.parse_args().runs
+    parser.add_argument("--scale", type=int, nargs="*", default=[45], help="notebooks in the scale case")
+    parser.add_argument("--only", choices=["default", "scale"], help="run only these cases")
+    parser.add_argument("--project", type=Path, default=ROOT, help="the checkout of the course to bench")
+    parser.add_argument("--memory-limit", type=float, default=12.0, help="GiB; the scale case stops there")
+    options = parser.parse_args()
+    runs = options.runs
+    if options.only != "default":
+        env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", data.ENV_VAR: str(data.dataset_path().parent),
+               "OMP_NUM_THREADS": os.environ.get("OMP_NUM_THREADS", "1")}
+        scale_case(options.scale, options.project.resolve(), env, options.memory_limit)
+        if options.only == "scale":
+            return
 
     py = sys.executable
     csv_path = data.dataset_path()
