@@ -273,7 +273,7 @@ class Report:
             "| item | kind | run time (s) | peak memory (MiB) | from the cache |",
             "| --- | --- | ---: | ---: | --- |",
         ]
-        for outcome in sorted(self.outcomes, key=lambda o: (-(o.seconds or 0.0), o.item.name)):
+        for outcome in sorted(self.outcomes, key=lambda o: (KINDS.index(o.item.kind), o.item.name)):
             row = outcome.row()
             secs = "" if row["seconds"] is None else f"{row['seconds']:.2f}"
             peak = "" if row["peak_mib"] is None else f"{row['peak_mib']:.0f}"

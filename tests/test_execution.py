@@ -3,6 +3,7 @@ meets: a kernel that dies and a cell that hangs each stop the build, name the no
 cell, keep the previous site, and never hang the build."""
 
 import json
+import re
 import sys
 import time
 
@@ -40,6 +41,21 @@ def test_the_cell_timeout_has_a_default_an_override_and_a_notebook_setting(monke
     assert execution.notebook_timeout(nb) == 45
     nb.metadata["execution"] = {"timeout": 900}
     assert execution.notebook_timeout(nb) == 900
+
+
+def test_the_report_page_differs_from_build_to_build_only_in_measured_figures():
+    items = execution.all_items()
+    reports = [
+        execution.Report([execution.Outcome(item, k % 2 == 0, scale * (k + 1), int(scale * 2**27))
+                          for k, item in enumerate(items)], 2, 1, 300, 40.0 * scale)
+        for scale in (1.0, 3.7)
+    ]
+    first, second = (report.markdown() for report in reports)
+    assert first != second
+    assert re.sub(r"\d+(\.\d+)?", "#", first) == re.sub(r"\d+(\.\d+)?", "#", second)
+    assert [line.split("|")[1] for line in first.splitlines() if line.startswith("| `")] == [
+        f" `{item.name}` " for item in items  # notebooks, figure modules, pages; by name
+    ]
 
 
 @pytest.mark.slow
