@@ -1,14 +1,17 @@
 """The built site in a real browser (Debian's Chromium driven by Playwright), offline.
 
 Every page loads with no request to another host, no failed request, no console or page error,
-and every image decodes. Search, the dark-mode toggle, hints and downloads work, and lessons read
+and every image decodes. Every page passes axe-core's WCAG 2.0/2.1/2.2 A and AA rules in the light
+and the dark scheme. Search, the dark-mode toggle, hints and downloads work, and lessons read
 at a phone's width. Screenshots of each lesson land in test-artifacts/screenshots/.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
+from collections import Counter
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -22,6 +25,10 @@ pytestmark = [pytest.mark.slow, pytest.mark.browser]
 CHROMIUM = os.environ.get("CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
 SHOTS = ROOT / "test-artifacts" / "screenshots"
 LESSONS = sorted(p.stem for p in (ROOT / "docs" / "lessons").glob("*.md"))
+# axe-core, from the pinned axe-playwright-python wheel: read from disk, never from the network.
+AXE_JS = Path(importlib.util.find_spec("axe_playwright_python").origin).parent / "axe.min.js"
+WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+SCHEMES = {"light": "default", "dark": "slate"}  # the reader's preference -> Material's scheme
 
 
 @pytest.fixture(scope="module")
@@ -98,17 +105,62 @@ UNDECODABLE_IMAGES = """async () => {
 }"""
 
 
-def test_every_page_loads_cleanly(built_site, server, watched):
-    w = watched(viewport={"width": 1280, "height": 900})
+def site_pages(built_site: Path) -> list[Path]:
+    """Every page of the built site, relative to it (``index.html`` of each page folder)."""
     pages = sorted(p.relative_to(built_site) for p in built_site.rglob("index.html"))
     assert len(pages) >= 2 + 2 * len(LESSONS)
+    return pages
+
+
+def page_url(server: str, rel: Path) -> str:
+    return f"{server}/{rel.parent.as_posix()}/".replace("/./", "/")
+
+
+def test_every_page_loads_cleanly(built_site, server, watched):
+    w = watched(viewport={"width": 1280, "height": 900})
+    pages = site_pages(built_site)
     SHOTS.mkdir(parents=True, exist_ok=True)
     for rel in pages:
-        url = f"{server}/{rel.parent.as_posix()}/".replace("/./", "/")
+        url = page_url(server, rel)
         page = w.goto(url)
         assert page.evaluate(UNDECODABLE_IMAGES) == [], url
         if rel.parts[0] in ("lessons", "notebooks"):
             page.screenshot(path=SHOTS / f"{rel.parts[1]}-light.png", full_page=True, animations="disabled")
+    assert w.problems == []
+
+
+AXE_RUN = """tags => axe.run(document, {
+  runOnly: {type: "tag", values: tags},
+  resultTypes: ["violations"],
+}).then(r => r.violations.map(v => ({
+  rule: v.id, impact: v.impact, help: v.help,
+  nodes: v.nodes.map(n => ({target: n.target.join(" "), html: n.html.slice(0, 160), why: n.failureSummary})),
+})))"""
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_every_page_meets_wcag_aa(built_site, server, watched, scheme):
+    """axe-core's WCAG 2.0, 2.1 and 2.2 level A and AA rules find nothing on any page."""
+    assert AXE_JS.is_file(), f"axe-core not found at {AXE_JS}: run `make setup`"
+    w = watched(color_scheme=scheme, viewport={"width": 1280, "height": 900})
+    found, per_rule = [], Counter()
+    for rel in site_pages(built_site) + [Path("404.html")]:
+        url = page_url(server, rel) if rel.name == "index.html" else f"{server}/{rel.as_posix()}"
+        page = w.goto(url)
+        shown = page.evaluate("document.body.getAttribute('data-md-color-scheme')")
+        assert shown == SCHEMES[scheme], f"{url}: shown in {shown}, not {SCHEMES[scheme]}"
+        page.add_script_tag(path=AXE_JS)
+        for violation in page.evaluate(AXE_RUN, WCAG_AA):
+            per_rule[violation["rule"]] += len(violation["nodes"])
+            for node in violation["nodes"]:
+                found.append(f"{rel.parent.as_posix() if rel.name == 'index.html' else rel} ({scheme}): "
+                             f"{violation['rule']} ({violation['impact']}) at {node['target']}\n"
+                             f"    {node['html']}\n    {' '.join(node['why'].split())[:300]}")
+    summary = ", ".join(f"{rule}: {n}" for rule, n in per_rule.most_common()) or "none"
+    print(f"\naxe-core {scheme} scheme, elements per rule violated: {summary}")
+    if found:
+        print("\n".join(found))
+    assert not found, f"{len(found)} WCAG A/AA violations in the {scheme} scheme ({summary}):\n" + "\n".join(found[:40])
     assert w.problems == []
 
 
