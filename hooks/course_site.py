@@ -3,13 +3,16 @@
 - ``data/indian_ipo.csv``: the verified dataset, so the lessons' download links work;
 - ``figures/<lesson>/<name>-{light,dark}.svg``: drawn by ``assets/figures/<lesson>.py``;
 - ``notebooks/<lesson>/``: each companion notebook, executed and rendered as a page, with its
-  ``.ipynb`` beside it for download.
+  ``.ipynb`` beside it for download;
+- ``print_page/``, written by mkdocs-print-site-plugin: made ready for paper here (every hint and
+  solution open, every figure in its light variant only).
 
 The work is done by ``course.*`` (and cached there); each hook only hands results to MkDocs.
 """
 
 from __future__ import annotations
 
+import re
 import sys
 import threading
 import traceback
@@ -101,6 +104,31 @@ def on_pre_page(page, config, files):
         page.render = render
         page.notebook_download = rendered.ipynb.name
     return page
+
+
+def on_post_build(config):
+    """Ready the print page for paper: hints and solutions open, figures in their light variant.
+
+    mkdocs-print-site-plugin writes the page in its own ``on_post_build``, which runs before the
+    hooks'. On paper a closed hint would hide its text, and a dark figure (light text on a
+    transparent background) would be unreadable.
+    """
+    plugin = config.plugins.get("print-site")
+    if plugin is None or not plugin.config.get("enabled"):
+        return
+    path = Path(plugin.print_page.file.abs_dest_path)
+    path.write_text(for_paper(path.read_text(encoding="utf-8")), encoding="utf-8")
+
+
+_CLOSED_DETAILS = re.compile(r"<details(?![^>]*\bopen\b)([^>]*)>")
+_DARK_FIGURE = re.compile(r"\s*<img\b[^>]*\bsrc=\"[^\"]*#only-dark\"[^>]*>")
+
+
+def for_paper(html: str) -> str:
+    """The print page's HTML with every ``<details>`` open and only the light variant of figures."""
+    html = _CLOSED_DETAILS.sub(r"<details\1 open>", html)
+    html = _DARK_FIGURE.sub("", html)
+    return html.replace('#only-light"', '"')
 
 
 def _figure_failure(exc: Exception) -> str:
