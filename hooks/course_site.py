@@ -4,8 +4,11 @@
 - ``figures/<lesson>/<name>-{light,dark}.svg``: drawn by ``assets/figures/<lesson>.py``;
 - ``notebooks/<lesson>/``: each companion notebook, executed and rendered as a page, with its
   ``.ipynb`` beside it for download;
-- on lesson pages: the values of inline expressions (`` `{python} expr` ``) and a generated
-  "verified with" line;
+- on lesson pages: the values of inline expressions (`` `{python} expr` ``), a link to the
+  glossary at each term's first use, and a header (time estimate, notebook buttons, a generated
+  "verified with" line); on the Set-up page, the versions and install command from the pins;
+- ``print_page/``, written by mkdocs-print-site-plugin: made ready for paper here (every hint and
+  solution open, every figure in its light variant only).
 - ``execution-times/``: what the build executed, with run times and peak memory (for authors).
 
 The work is done by ``course.*`` (and cached there); each hook only hands results to MkDocs.
@@ -23,7 +26,7 @@ from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.structure.files import File, InclusionLevel  # noqa: E402
 from mkdocs.structure.toc import get_toc  # noqa: E402
 
-from course import data, execution, figures, fix_threads, glossary, learner, notebooks, pages  # noqa: E402
+from course import data, execution, figures, fix_threads, glossary, learner, notebooks, pages, paper  # noqa: E402
 
 fix_threads()
 
@@ -119,4 +122,18 @@ def on_page_markdown(markdown, page, config, files):
     text = glossary.link_first_uses(text, page.file.src_uri, directory_urls=config.use_directory_urls)
     notebook = Path(page.file.src_uri).stem.replace("-", "_")
     return pages.with_header(text, learner.time_line(markdown, run["seconds"]), notebook)
+
+
+def on_post_build(config):
+    """Ready the print page for paper: hints and solutions open, figures in their light variant.
+
+    mkdocs-print-site-plugin writes the page in its own ``on_post_build``, which runs before the
+    hooks'. On paper a closed hint would hide its text, and a dark figure (light text on a
+    transparent background) would be unreadable.
+    """
+    plugin = config.plugins.get("print-site")
+    if plugin is None or not plugin.config.get("enabled"):
+        return
+    path = Path(plugin.print_page.file.abs_dest_path)
+    path.write_text(paper.for_paper(path.read_text(encoding="utf-8")), encoding="utf-8")
 

@@ -1,14 +1,19 @@
 """The built site in a real browser (Debian's Chromium driven by Playwright), offline.
 
 Every page loads with no request to another host, no failed request, no console or page error,
-and every image decodes. Search, the dark-mode toggle, hints and downloads work, and lessons read
-at a phone's width. Screenshots of each lesson land in test-artifacts/screenshots/.
+and every image decodes. Every page passes axe-core's WCAG 2.0/2.1/2.2 A and AA rules in the light
+and the dark scheme, and reflows at 320 px and at 200 % zoom. The keyboard reaches every control
+with a visible focus ring, figures are legible and described, and the whole course prints to one
+PDF. Search, the dark-mode toggle, hints and downloads work, and lessons read at a phone's width.
+Screenshots of each lesson land in test-artifacts/screenshots/.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
+from collections import Counter
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -22,6 +27,10 @@ pytestmark = [pytest.mark.slow, pytest.mark.browser]
 CHROMIUM = os.environ.get("CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
 SHOTS = ROOT / "test-artifacts" / "screenshots"
 LESSONS = sorted(p.stem for p in (ROOT / "docs" / "lessons").glob("*.md"))
+# axe-core, from the pinned axe-playwright-python wheel: read from disk, never from the network.
+AXE_JS = Path(importlib.util.find_spec("axe_playwright_python").origin).parent / "axe.min.js"
+WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+SCHEMES = {"light": "default", "dark": "slate"}  # the reader's preference -> Material's scheme
 
 
 @pytest.fixture(scope="module")
@@ -98,17 +107,62 @@ UNDECODABLE_IMAGES = """async () => {
 }"""
 
 
-def test_every_page_loads_cleanly(built_site, server, watched):
-    w = watched(viewport={"width": 1280, "height": 900})
+def site_pages(built_site: Path) -> list[Path]:
+    """Every page of the built site, relative to it (``index.html`` of each page folder)."""
     pages = sorted(p.relative_to(built_site) for p in built_site.rglob("index.html"))
     assert len(pages) >= 2 + 2 * len(LESSONS)
+    return pages
+
+
+def page_url(server: str, rel: Path) -> str:
+    return f"{server}/{rel.parent.as_posix()}/".replace("/./", "/")
+
+
+def test_every_page_loads_cleanly(built_site, server, watched):
+    w = watched(viewport={"width": 1280, "height": 900})
+    pages = site_pages(built_site)
     SHOTS.mkdir(parents=True, exist_ok=True)
     for rel in pages:
-        url = f"{server}/{rel.parent.as_posix()}/".replace("/./", "/")
+        url = page_url(server, rel)
         page = w.goto(url)
         assert page.evaluate(UNDECODABLE_IMAGES) == [], url
         if rel.parts[0] in ("lessons", "notebooks"):
             page.screenshot(path=SHOTS / f"{rel.parts[1]}-light.png", full_page=True, animations="disabled")
+    assert w.problems == []
+
+
+AXE_RUN = """tags => axe.run(document, {
+  runOnly: {type: "tag", values: tags},
+  resultTypes: ["violations"],
+}).then(r => r.violations.map(v => ({
+  rule: v.id, impact: v.impact, help: v.help,
+  nodes: v.nodes.map(n => ({target: n.target.join(" "), html: n.html.slice(0, 160), why: n.failureSummary})),
+})))"""
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_every_page_meets_wcag_aa(built_site, server, watched, scheme):
+    """axe-core's WCAG 2.0, 2.1 and 2.2 level A and AA rules find nothing on any page."""
+    assert AXE_JS.is_file(), f"axe-core not found at {AXE_JS}: run `make setup`"
+    w = watched(color_scheme=scheme, viewport={"width": 1280, "height": 900})
+    found, per_rule = [], Counter()
+    for rel in site_pages(built_site) + [Path("404.html")]:
+        url = page_url(server, rel) if rel.name == "index.html" else f"{server}/{rel.as_posix()}"
+        page = w.goto(url)
+        shown = page.evaluate("document.body.getAttribute('data-md-color-scheme')")
+        assert shown == SCHEMES[scheme], f"{url}: shown in {shown}, not {SCHEMES[scheme]}"
+        page.add_script_tag(path=AXE_JS)
+        for violation in page.evaluate(AXE_RUN, WCAG_AA):
+            per_rule[violation["rule"]] += len(violation["nodes"])
+            for node in violation["nodes"]:
+                found.append(f"{rel.parent.as_posix() if rel.name == 'index.html' else rel} ({scheme}): "
+                             f"{violation['rule']} ({violation['impact']}) at {node['target']}\n"
+                             f"    {node['html']}\n    {' '.join(node['why'].split())[:300]}")
+    summary = ", ".join(f"{rule}: {n}" for rule, n in per_rule.most_common()) or "none"
+    print(f"\naxe-core {scheme} scheme, elements per rule violated: {summary}")
+    if found:
+        print("\n".join(found))
+    assert not found, f"{len(found)} WCAG A/AA violations in the {scheme} scheme ({summary}):\n" + "\n".join(found[:40])
     assert w.problems == []
 
 
@@ -185,16 +239,223 @@ def test_dataset_download_is_the_dataset(server, watched, tmp_path):
     assert w.problems == []
 
 
+# Nothing on the page reaches past the window's right edge unless it sits inside a box that
+# scrolls on its own (a code block, a table, a notebook cell).
+STICKS_OUT = """() => {
+  const width = document.documentElement.clientWidth, found = [];
+  for (const el of document.querySelectorAll("article *")) {
+    const box = el.getBoundingClientRect();
+    if (!box.width || box.right <= width + 1) continue;
+    let up = el.parentElement, boxed = false;
+    while (up && !boxed) {
+      const o = getComputedStyle(up).overflowX;
+      boxed = (o === "auto" || o === "scroll") && up.getBoundingClientRect().right <= width + 1;
+      up = up.parentElement;
+    }
+    if (!boxed) found.push(`${el.tagName.toLowerCase()}.${el.className} ends at ${Math.round(box.right)}px`);
+  }
+  return found.slice(0, 10);
+}"""
+
+
 @pytest.mark.parametrize("lesson", LESSONS)
 def test_lessons_read_well_at_phone_width(server, watched, lesson):
     w = watched(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True, has_touch=True)
     page = w.goto(f"{server}/lessons/{lesson}/")
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, f"{lesson} scrolls sideways by {overflow}px at 390px"
+    assert page.evaluate(STICKS_OUT) == []
     font = page.evaluate("parseFloat(getComputedStyle(document.querySelector('.md-typeset p')).fontSize)")
     assert font >= 14
     widths = page.locator("article img").evaluate_all("els => els.filter(e => e.offsetParent).map(e => e.getBoundingClientRect().right)")
     assert all(right <= 390 for right in widths)
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=SHOTS / f"{lesson}-phone.png", full_page=True, animations="disabled")
+    assert w.problems == []
+
+
+@pytest.mark.parametrize("width", [320, 640])
+def test_every_page_reflows_at_320px_and_200_percent_zoom(built_site, server, watched, width):
+    """WCAG 1.4.10: at 320 CSS px (and at 640, a 1280 px laptop zoomed to 200 %) nothing needs a
+    sideways scroll of the page; code blocks, tables and notebook cells scroll in their own box."""
+    w = watched(viewport={"width": width, "height": 800})
+    problems = []
+    for rel in site_pages(built_site):
+        page = w.goto(page_url(server, rel))
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        if overflow > 0:
+            problems.append(f"{rel.parent}: the page scrolls sideways by {overflow}px")
+        problems += [f"{rel.parent}: {found}" for found in page.evaluate(STICKS_OUT)]
+    if width == 320:
+        page = w.goto(f"{server}/lessons/{LESSONS[1]}/")
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=SHOTS / f"{LESSONS[1]}-320px.png", full_page=True, animations="disabled")
+    assert problems == []
+    assert w.problems == []
+
+
+# Every figure of a page as shown: its <img>, the smallest text in its SVG in CSS pixels at the
+# size the page draws it, and how many texts the SVG holds as text.
+FIGURE_TEXT = """async () => {
+  const out = [];
+  for (const img of document.querySelectorAll('article img[src*="/figures/"]')) {
+    const svg = new DOMParser().parseFromString(await (await fetch(img.src)).text(), "image/svg+xml");
+    const sizes = [...svg.querySelectorAll("text")].filter(t => t.textContent.trim()).map(t => {
+      const size = /font-size:\\s*([\\d.]+)px/.exec(t.getAttribute("style") || "");
+      return size ? parseFloat(size[1]) : 0;
+    });
+    const shown = img.offsetParent !== null;
+    const scale = img.getBoundingClientRect().width / svg.documentElement.viewBox.baseVal.width;
+    out.push({src: img.getAttribute("src"), alt: img.getAttribute("alt") || "", shown,
+              texts: sizes.length, smallest: shown ? Math.min(...sizes) * scale : null});
+  }
+  return out;
+}"""
+
+
+def test_figures_are_legible_and_described(server, watched):
+    """On a 1280 px laptop screen every figure's text is real text of 12 CSS px or more, and every
+    figure has the same descriptive alt text in its light and its dark variant."""
+    w = watched(viewport={"width": 1280, "height": 800})
+    problems, smallest = [], {}
+    for lesson in LESSONS:
+        page = w.goto(f"{server}/lessons/{lesson}/")
+        figures_ = page.evaluate(FIGURE_TEXT)
+        variants: dict[str, dict[str, str]] = {}
+        for fig in figures_:
+            name = fig["src"].split("/")[-1].split("#")[0]
+            base, _, variant = name.rpartition("-")
+            variants.setdefault(base, {})[variant.removesuffix(".svg")] = fig["alt"]
+            if fig["texts"] == 0:
+                problems.append(f"{lesson}/{name}: no text in the SVG (drawn as paths?)")
+            if fig["shown"]:
+                smallest[f"{lesson}/{base}"] = fig["smallest"]
+                if fig["smallest"] < 12:
+                    problems.append(f"{lesson}/{name}: text as small as {fig['smallest']:.1f} CSS px")
+        for base, alts in variants.items():
+            if set(alts) != {"light", "dark"}:
+                problems.append(f"{lesson}/{base}: variants {sorted(alts)}, not light and dark")
+                continue
+            alt = alts["light"]
+            if alts["dark"] != alt:
+                problems.append(f"{lesson}/{base}: the light and dark variants' alt texts differ")
+            if len(alt.split()) < 8 or base in alt or alt.lower().endswith(".svg"):
+                problems.append(f"{lesson}/{base}: alt text does not describe the figure: {alt!r}")
+    print("\nsmallest figure text on a 1280 px screen (CSS px):")
+    for name, size in smallest.items():
+        print(f"  {name}: {size:.1f}")
+    assert len(smallest) >= len(LESSONS)
+    assert problems == []
+    assert w.problems == []
+
+
+# Reach with the Tab key, from the top of the page, and where the focus ring is on the way.
+TAB_STOP = """() => {
+  const el = document.activeElement;
+  const ringed = el.matches("input") && el.id ? document.querySelector(`label[for="${el.id}"]`) || el : el;
+  const style = getComputedStyle(ringed);
+  const own = getComputedStyle(el);
+  return {
+    tag: el.tagName.toLowerCase(), cls: String(el.className), href: el.getAttribute("href") || "",
+    text: (el.getAttribute("title") || el.textContent || "").trim().slice(0, 40),
+    ring: style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2,
+    visible: ringed.getClientRects().length > 0 && getComputedStyle(ringed).visibility !== "hidden",
+    scrolls: ["auto", "scroll"].includes(own.overflowX) && el.scrollWidth > el.clientWidth + 1,
+  };
+}"""
+
+
+# The boxes of the page that scroll sideways on their own: code, tables, notebook cells.
+SCROLLING_BOXES = """() => [...document.querySelectorAll("article *")].filter(el =>
+  ["auto", "scroll"].includes(getComputedStyle(el).overflowX) && el.scrollWidth > el.clientWidth + 1
+  && el.getClientRects().length && !el.closest("details:not([open])")).length"""
+
+
+def tab_through(page, limit: int = 800) -> list[dict]:
+    """Every element the Tab key reaches, in order, until the focus comes back round."""
+    page.evaluate("document.activeElement && document.activeElement.blur()")
+    stops, seen = [], set()
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        handle = page.evaluate_handle("document.activeElement")
+        key = page.evaluate("el => { el.dataset.tabSeen = el.dataset.tabSeen || String(Math.random()); return el.dataset.tabSeen }", handle)
+        if key in seen or page.evaluate("document.activeElement === document.body"):
+            break
+        seen.add(key)
+        stops.append(page.evaluate(TAB_STOP))
+    return stops
+
+
+def test_keyboard_reaches_every_control_with_a_visible_focus_ring(server, watched):
+    """Tab reaches every hint, copy button, download and scrolling box; each shows a focus ring."""
+    w = watched(viewport={"width": 1280, "height": 800})
+    page = w.goto(f"{server}/lessons/{LESSONS[0]}/")
+    stops = tab_through(page)
+    counts = page.evaluate("""() => {  // what a reader sees (a closed hint hides its code)
+      const shown = selector => [...document.querySelectorAll(selector)]
+        .filter(e => e.getClientRects().length && !(e.closest("details:not([open])") && !e.closest("summary")))
+        .length;
+      return {hints: shown("article details > summary"),
+              copies: shown("article .md-code__button, article .md-clipboard"),
+              downloads: shown("article a[download]")};
+    }""")
+    reached = Counter()
+    for stop in stops:
+        reached["hints"] += stop["tag"] == "summary"
+        reached["copies"] += "md-code__button" in stop["cls"] or "md-clipboard" in stop["cls"]
+        reached["downloads"] += stop["tag"] == "a" and stop["href"].endswith(".csv")
+    assert counts["hints"] >= 3 and counts["copies"] >= 3 and counts["downloads"] >= 1
+    assert dict(reached) == counts, (dict(reached), counts)
+    assert sum(s["scrolls"] for s in stops) == page.evaluate(SCROLLING_BOXES)
+    unringed = [s for s in stops if s["visible"] and not s["ring"]]
+    assert unringed == [], unringed[:5]
+
+    # A notebook: its download button, and every code cell or output wider than its box.
+    page = w.goto(f"{server}/notebooks/{LESSONS[0].replace('-', '_')}/")
+    scrolling = page.evaluate(SCROLLING_BOXES)
+    stops = tab_through(page)
+    assert any("course-download" in s["cls"] for s in stops)
+    assert scrolling >= 1 and sum(s["scrolls"] for s in stops) == scrolling
+    unringed = [s for s in stops if s["visible"] and not s["ring"]]
+    assert unringed == [], unringed[:5]
+    assert w.problems == []
+
+
+def lesson_titles() -> list[str]:
+    titles = []
+    for path in sorted((ROOT / "docs" / "lessons").glob("*.md")):
+        titles.append(next(line[2:].strip() for line in path.read_text(encoding="utf-8").splitlines()
+                           if line.startswith("# ")))
+    return titles
+
+
+def test_the_whole_course_prints_to_pdf(built_site, server, watched, tmp_path):
+    """The print page: the overview and every lesson in order, hints open, light figures, no
+    notebooks; printed from the browser it makes a clean PDF with every lesson's title."""
+    import pypdf
+
+    overview = watched().goto(f"{server}/")
+    link = overview.locator('article a[href="print_page/"]')
+    assert link.count() == 1
+    w = watched(color_scheme="dark", viewport={"width": 1280, "height": 900})
+    page = w.goto(f"{server}/print_page/")
+    assert page.locator("#print-site-page details:not([open])").count() == 0
+    assert page.locator("#print-site-page details.tip").count() >= 3 * len(LESSONS)
+    figures_ = page.locator("#print-site-page figure img")
+    srcs = figures_.evaluate_all("els => els.map(e => e.getAttribute('src'))")
+    assert srcs and all(src.endswith("-light.svg") for src in srcs), srcs
+    assert all(figures_.nth(i).is_visible() for i in range(figures_.count()))
+    assert page.locator("#print-site-page .jupyter-wrapper").count() == 0  # no notebook
+    pdf = tmp_path / "course.pdf"
+    page.pdf(path=pdf, format="A4", print_background=True)
+    reader = pypdf.PdfReader(pdf)
+    text = "\n".join(p.extract_text() for p in reader.pages)
+    print(f"\nthe whole course prints on {len(reader.pages)} A4 pages")
+    assert 8 * len(LESSONS) <= len(reader.pages) <= 40 * len(LESSONS)
+    titles = lesson_titles()
+    positions = [text.find(title) for title in titles]
+    assert -1 not in positions, [t for t, at in zip(titles, positions) if at == -1]
+    assert positions == sorted(positions), "lessons out of order"
+    assert "Contributing" not in text and "In [1]:" not in text
+    assert "describe()" in text  # a hint's text, open on paper
     assert w.problems == []

@@ -144,6 +144,6 @@ def computation_graph(theme: Theme):
                                      color=theme.fg, linewidth=1.3))
     ax.text(10.2, 4.3, "forward pass: values flow\nleft to right along the arrows", ha="center",
             va="center", fontsize=10.5, color=theme.fg)
-    ax.text(7.8, 0.7, "backward(): the gradients (orange) flow right to left by the chain rule",
+    ax.text(7.8, 0.7, "backward(): the gradients dL/... flow right to left by the chain rule",
             ha="center", va="center", fontsize=10.5, color=theme.accent2)
     return fig

@@ -87,7 +87,7 @@ def remedies(theme: Theme):
     styles = {
         "no remedy": {"color": theme.accent2, "linestyle": "-"},
         "dropout": {"color": theme.muted, "linestyle": "--"},
-        "weight decay": {"color": theme.accent, "linestyle": "-"},
+        "weight decay": {"color": theme.accent, "linestyle": "-."},
     }
     labels = {"no remedy": "no remedy", "dropout": f"dropout {DROPOUT}",
               "weight decay": f"weight decay {WEIGHT_DECAY}"}
