@@ -7,8 +7,8 @@ results go into the content-addressed build cache (``.cache/build``) under a key
 they depend on (``course.cache``); an item whose results are all there is not executed again.
 
 **The pool.** At most ``jobs()`` items execute at once, longest first; each of their processes
-runs torch and BLAS on ``threads()`` threads, so that the pool never asks for more threads than
-the machine has cores. Peak memory grows with the number of jobs, not with the number of
+runs torch and BLAS on one thread (``threads()``), so that the pool never asks for more threads
+than the machine has cores. Peak memory grows with the number of jobs, not with the number of
 lessons. Kernels start one after another (two kernels that start together can pick the same free
 port) and a start that fails is tried again. Settings, all from the environment:
 
@@ -88,8 +88,15 @@ def jobs() -> int:
 
 
 def threads(n_jobs: int | None = None) -> int:
-    """torch/BLAS threads per job: the cores shared out among the jobs, at least one."""
-    return max(1, cores() // (n_jobs or jobs()))
+    """torch/BLAS threads per job: one, whatever the jobs and the cores.
+
+    With the default of one job per core, that shares the cores out exactly. It stays one when
+    fewer jobs run: the lessons' models are tiny, so a second thread gains little and spins
+    against everything else on a busy machine; and a result computed with another number of
+    threads may differ in its last digits from the outputs the tests verify in one thread, or
+    from what a shard on a machine with other cores computed.
+    """
+    return 1
 
 
 def cell_timeout() -> int:

@@ -105,10 +105,10 @@ class ShardedBuild:
 
 @pytest.fixture(scope="session")
 def sharded_build(tmp_path_factory, worker_id) -> ShardedBuild:
-    """Two shards (``make execute SHARD=1/2`` and ``2/2``, one job each, side by side, as on two
-    machines), their caches merged by copying, and ``mkdocs build --strict`` on the merge."""
+    """Two shards (``make execute SHARD=1/2``, then ``2/2``, each in a project and cache of its
+    own, as on two machines), their caches merged by copying, and ``mkdocs build --strict`` on
+    the merge."""
     import shutil
-    import threading
 
     from filelock import FileLock
 
@@ -119,19 +119,11 @@ def sharded_build(tmp_path_factory, worker_id) -> ShardedBuild:
     with FileLock(str(folder) + ".lock"):
         if not done.is_file():
             results: dict[int, subprocess.CompletedProcess] = {}
-
-            def execute(index: int) -> None:
+            for index in (1, 2):
                 project = scratch.scratch_copy(shards[index - 1])
                 results[index] = scratch.run(
-                    [sys.executable, "-m", "course.execution", "--shard", f"{index}/2"], project,
-                    env={"COURSE_JOBS": "1"},
+                    [sys.executable, "-m", "course.execution", "--shard", f"{index}/2"], project
                 )
-
-            workers = [threading.Thread(target=execute, args=(i,)) for i in (1, 2)]
-            for worker in workers:
-                worker.start()
-            for worker in workers:
-                worker.join()
             scratch.scratch_copy(merged)
             for shard in shards:
                 shutil.copytree(shard / ".cache" / "build", merged / ".cache" / "build", dirs_exist_ok=True)
@@ -152,6 +144,18 @@ def sharded_build(tmp_path_factory, worker_id) -> ShardedBuild:
 def built_site(shared_build) -> Path:
     """The whole site, built once per test run with --strict."""
     return shared_build.site
+
+
+def pytest_collection_modifyitems(config, items):
+    """The tests behind the run's two builds first (the sharded one, then the shared one), so
+    that the builds overlap the rest of the work instead of ending the run. Otherwise (and within
+    a module) the order stays as collected."""
+
+    def weight(item) -> int:
+        names = getattr(item, "fixturenames", ())
+        return 0 if "sharded_build" in names else 1 if "shared_build" in names or "built_site" in names else 2
+
+    items.sort(key=weight)
 
 
 @pytest.fixture(autouse=True)
