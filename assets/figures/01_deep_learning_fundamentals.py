@@ -1,8 +1,10 @@
 """Figures of Lesson 1 - Deep Learning Fundamentals.
 
 - ``class-balance``: how many IPOs listed with and without a gain (pandas value counts);
-- ``training-loop``: the five-step training cycle, annotated with what one real
-  PyTorch training step on the IPO data did (shapes, loss before and after).
+- ``training-loop``: the five-step training cycle, in plain words, annotated with what one real
+  training step did: the course's own network (Lesson 3's ``IPOClassifier``) on the first
+  mini-batch of the training rows, prepared as Lesson 4 prepares them, with Lesson 4's optimizer.
+  It is the step Lesson 4 runs as code, and the figure tests check the two print the same losses.
 """
 
 from __future__ import annotations
@@ -10,13 +12,10 @@ from __future__ import annotations
 import math
 from functools import lru_cache
 
-from course import data
-from course.ipo import FEATURES
+from course import data, ipo
 from course.figures import Theme, figure
 
-SEED = 0
-HIDDEN = 8
-LEARNING_RATE = 0.5
+LEARNING_RATE = 0.1  # Lesson 4's first SGD step
 
 
 def class_counts() -> dict[int, int]:
@@ -55,39 +54,38 @@ def class_balance(theme: Theme):
 
 @lru_cache(maxsize=1)
 def training_step() -> dict:
-    """One real training step on the IPO data: what each stage of the loop saw."""
+    """Lesson 4's first training step: the course's network, one mini-batch of training rows."""
     import torch
-    from torch import nn
 
-    torch.manual_seed(SEED)
-    df = data.load()
-    X = torch.tensor(df[FEATURES].to_numpy(), dtype=torch.float32)
-    y = torch.tensor(df[["Listing_Gains"]].to_numpy(), dtype=torch.float32)
-    X_scaled = (X - X.mean(dim=0)) / X.std(dim=0)  # features on one scale
-
-    model = nn.Sequential(nn.Linear(len(FEATURES), HIDDEN), nn.ReLU(), nn.Linear(HIDDEN, 1))
-    loss_fn = nn.BCEWithLogitsLoss()
+    train_ds = ipo.IPODataset(ipo.split()["train"])
+    loader = ipo.make_loader(train_ds)
+    [len(batch) for batch, _ in loader]  # Lesson 4 walks the loader once to show its batch sizes,
+    xb, yb = next(iter(loader))  # so its step takes the first batch of the second shuffle
+    torch.manual_seed(ipo.MODEL_SEED)
+    model = ipo.IPOClassifier().to(ipo.device)
     optimizer = torch.optim.SGD(model.parameters(), lr=LEARNING_RATE)
 
-    logits = model(X_scaled)  # forward pass
-    loss = loss_fn(logits, y)  # how wrong the untrained model is
+    xb, yb = xb.to(ipo.device), yb.to(ipo.device)
+    logits = model(xb)  # forward pass
+    loss = ipo.loss_fn(logits, yb)  # how wrong the untrained model is
     optimizer.zero_grad()
     loss.backward()  # backpropagation: a gradient for every weight
-    grad_norm = math.sqrt(sum(float((p.grad**2).sum()) for p in model.parameters()))
+    n_gradients = sum(p.grad.numel() for p in model.parameters())
     optimizer.step()  # nudge every weight against its gradient
-
     with torch.no_grad():
-        loss_after = loss_fn(model(X_scaled), y)
+        loss_after = ipo.loss_fn(model(xb), yb)
     return {
-        "rows": len(df),
-        "X": X_scaled,
-        "y": y,
+        "batch": len(xb),
+        "features": xb.shape[1],
+        "training_rows": len(train_ds),
+        "X": xb,
+        "y": yb,
         "logits": logits.detach(),
         "model": model,
         "n_params": sum(p.numel() for p in model.parameters()),
+        "n_gradients": n_gradients,
         "loss_before": loss.item(),
         "loss_after": loss_after.item(),
-        "grad_norm": grad_norm,
     }
 
 
@@ -97,23 +95,22 @@ def training_loop(theme: Theme):
     from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
     s = training_step()
-    n_features = s["X"].shape[1]
-    stages = [
-        ("1 Data to tensors", f"X: float32 {tuple(s['X'].shape)}\ny: float32 {tuple(s['y'].shape)}"),
-        ("2 Forward pass", f"Linear({n_features}, {HIDDEN}), ReLU,\nLinear({HIDDEN}, 1)\nlogits {tuple(s['logits'].shape)}"),
-        ("3 Loss", f"BCEWithLogitsLoss\nloss = {s['loss_before']:.4f}"),
-        ("4 Backprop", f"loss.backward()\n{s['n_params']} gradients\n|grad| = {s['grad_norm']:.4f}"),
-        ("5 Optimizer step", f"SGD, lr = {LEARNING_RATE}\nnew loss = {s['loss_after']:.4f}"),
+    stages = [  # plain words, and the lesson that teaches each step
+        ("1 Data to tensors", f"{s['batch']} IPOs,\n{s['features']} numbers each", "Lesson 2"),
+        ("2 Forward pass", f"the model guesses\neach IPO's chance\nof a gain", "Lesson 3"),
+        ("3 Loss", f"how wrong\nthe guesses are:\n{s['loss_before']:.4f}", "Lesson 3"),
+        ("4 Backpropagation", f"which way to move\neach of the\n{s['n_gradients']} weights", "Lesson 2"),
+        ("5 Optimizer step", f"move every weight\na little; loss now\n{s['loss_after']:.4f}", "Lesson 4"),
     ]
 
-    width, height, gap, y0, margin = 2.56, 2.1, 0.2, 1.5, 0.2
+    width, height, gap, y0, margin = 2.9, 2.6, 0.25, 1.45, 0.2
     x_max = 2 * margin + len(stages) * width + (len(stages) - 1) * gap  # room for every box
-    fig, ax = plt.subplots(figsize=(9.2, 3.7))
+    fig, ax = plt.subplots(figsize=(10.4, 4.3))
     ax.set_xlim(0, x_max)
-    ax.set_ylim(0, 4.4)
+    ax.set_ylim(0, 4.9)
     ax.axis("off")
     centers = []
-    for i, (title, body) in enumerate(stages):
+    for i, (title, body, lesson) in enumerate(stages):
         x0 = margin + i * (width + gap)
         ax.add_patch(
             FancyBboxPatch(
@@ -121,8 +118,11 @@ def training_loop(theme: Theme):
                 facecolor=theme.box, edgecolor=theme.accent, linewidth=1.6,
             )
         )
-        ax.text(x0 + width / 2, y0 + height - 0.3, title, ha="center", va="center", fontweight="bold", fontsize=9.2)
-        ax.text(x0 + width / 2, y0 + height / 2 - 0.22, body, ha="center", va="center", fontsize=8.4, color=theme.fg, linespacing=1.45)
+        ax.text(x0 + width / 2, y0 + height - 0.3, title, ha="center", va="center", fontweight="bold", fontsize=10)
+        ax.text(x0 + width / 2, y0 + height / 2 - 0.1, body, ha="center", va="center", fontsize=10,
+                color=theme.fg, linespacing=1.35)
+        ax.text(x0 + width / 2, y0 + 0.25, lesson, ha="center", va="center", fontsize=9.5,
+                color=theme.muted, style="italic")
         centers.append(x0 + width / 2)
         if i:
             ax.add_patch(
@@ -136,18 +136,17 @@ def training_loop(theme: Theme):
         FancyArrowPatch(
             (centers[4], y0 - 0.05), (centers[1], y0 - 0.05),
             connectionstyle="arc3,rad=-0.28", arrowstyle="-|>", mutation_scale=18,
-            color=theme.accent2, linewidth=2.0,
+            color=theme.accent2, linewidth=2.0, linestyle="--",
         )
     )
     ax.text(
         x_max / 2, 0.12,
-        "repeat with the updated weights: many steps make an epoch, many epochs make training",
-        ha="center", va="center", color=theme.accent2, fontsize=9,
+        "repeat with the updated weights: one pass over all the training rows is an epoch",
+        ha="center", va="center", color=theme.accent2, fontsize=10,
     )
     ax.text(
-        x_max / 2, 4.2,
-        f"One real training step on the IPO data (seed {SEED}): "
-        f"loss {s['loss_before']:.4f} before, {s['loss_after']:.4f} after",
-        ha="center", va="center", color=theme.muted, fontsize=9,
+        x_max / 2, 4.65,
+        f"One real step of the course's network on a batch of {s['batch']} training IPOs",
+        ha="center", va="center", color=theme.muted, fontsize=10,
     )
     return fig
