@@ -97,21 +97,23 @@ def training_loop(theme: Theme):
     s = training_step()
     stages = [  # plain words, and the lesson that teaches each step
         ("1 Data to tensors", f"{s['batch']} IPOs,\n{s['features']} numbers each", "Lesson 2"),
-        ("2 Forward pass", f"the model guesses\neach IPO's chance\nof a gain", "Lesson 3"),
-        ("3 Loss", f"how wrong\nthe guesses are:\n{s['loss_before']:.4f}", "Lesson 3"),
+        ("2 Forward pass", "the model guesses\neach IPO's chance\nof a gain", "Lesson 3"),
+        ("3 Loss", f"how wrong the\nguesses are:\n{s['loss_before']:.4f}", "Lesson 3"),
         ("4 Backpropagation", f"which way to move\neach of the\n{s['n_gradients']} weights", "Lesson 2"),
         ("5 Optimizer step", f"move every weight\na little; loss now\n{s['loss_after']:.4f}", "Lesson 4"),
     ]
+    # Two rows, read as a cycle: 1 -> 2 -> 3 on top, down to 4, back left to 5, up to 2 again.
+    width, height, gap, margin = 3.25, 2.7, 0.45, 0.2
+    slot = [margin + i * (width + gap) for i in range(3)]
+    top, bottom = 3.9, 0.3
+    places = [(slot[0], top), (slot[1], top), (slot[2], top), (slot[2], bottom), (slot[1], bottom)]
+    x_max, y_max = slot[2] + width + margin, top + height + 0.75
 
-    width, height, gap, y0, margin = 2.9, 2.6, 0.25, 1.45, 0.2
-    x_max = 2 * margin + len(stages) * width + (len(stages) - 1) * gap  # room for every box
-    fig, ax = plt.subplots(figsize=(10.4, 4.3))
+    fig, ax = plt.subplots(figsize=(7.2, 7.2 * y_max / x_max))
     ax.set_xlim(0, x_max)
-    ax.set_ylim(0, 4.9)
+    ax.set_ylim(0, y_max)
     ax.axis("off")
-    centers = []
-    for i, (title, body, lesson) in enumerate(stages):
-        x0 = margin + i * (width + gap)
+    for (title, body, lesson), (x0, y0) in zip(stages, places):
         ax.add_patch(
             FancyBboxPatch(
                 (x0, y0), width, height, boxstyle="round,pad=0.02,rounding_size=0.12",
@@ -119,34 +121,26 @@ def training_loop(theme: Theme):
             )
         )
         ax.text(x0 + width / 2, y0 + height - 0.3, title, ha="center", va="center", fontweight="bold", fontsize=10)
-        ax.text(x0 + width / 2, y0 + height / 2 - 0.1, body, ha="center", va="center", fontsize=10,
-                color=theme.fg, linespacing=1.35)
-        ax.text(x0 + width / 2, y0 + 0.25, lesson, ha="center", va="center", fontsize=9.5,
-                color=theme.muted, style="italic")
-        centers.append(x0 + width / 2)
-        if i:
-            ax.add_patch(
-                FancyArrowPatch(
-                    (x0 - gap + 0.03, y0 + height / 2), (x0 - 0.03, y0 + height / 2),
-                    arrowstyle="-|>", mutation_scale=16, color=theme.fg, linewidth=1.4,
-                )
-            )
+        ax.text(x0 + width / 2, y0 + height / 2 - 0.08, body, ha="center", va="center", color=theme.fg,
+                linespacing=1.3, fontsize=10)
+        ax.text(x0 + width / 2, y0 + 0.27, lesson, ha="center", va="center", color=theme.muted, style="italic",
+                fontsize=9.5)
+
+    def arrow(start, end, **style):
+        options = {"arrowstyle": "-|>", "mutation_scale": 16, "color": theme.fg, "linewidth": 1.4} | style
+        ax.add_patch(FancyArrowPatch(start, end, **options))
+
+    mid_top, mid_bottom = top + height / 2, bottom + height / 2
+    arrow((slot[0] + width + 0.03, mid_top), (slot[1] - 0.03, mid_top))  # 1 -> 2
+    arrow((slot[1] + width + 0.03, mid_top), (slot[2] - 0.03, mid_top))  # 2 -> 3
+    arrow((slot[2] + width / 2, top - 0.03), (slot[2] + width / 2, bottom + height + 0.03))  # 3 -> 4
+    arrow((slot[2] - 0.03, mid_bottom), (slot[1] + width + 0.03, mid_bottom))  # 4 -> 5
     # the loop: the optimizer step feeds the updated model into the next forward pass
-    ax.add_patch(
-        FancyArrowPatch(
-            (centers[4], y0 - 0.05), (centers[1], y0 - 0.05),
-            connectionstyle="arc3,rad=-0.28", arrowstyle="-|>", mutation_scale=18,
-            color=theme.accent2, linewidth=2.0, linestyle="--",
-        )
-    )
-    ax.text(
-        x_max / 2, 0.12,
-        "repeat with the updated weights: one pass over all the training rows is an epoch",
-        ha="center", va="center", color=theme.accent2, fontsize=10,
-    )
-    ax.text(
-        x_max / 2, 4.65,
-        f"One real step of the course's network on a batch of {s['batch']} training IPOs",
-        ha="center", va="center", color=theme.muted, fontsize=10,
-    )
+    arrow((slot[1] + width / 2, bottom + height + 0.03), (slot[1] + width / 2, top - 0.03),
+          color=theme.accent2, linewidth=2.0, linestyle="--", mutation_scale=18)
+    ax.text(slot[0] + width / 2, mid_bottom, "repeat with the\nupdated weights:\none pass over all\n"
+            "the training rows\nis an epoch", ha="center", va="center", color=theme.accent2, linespacing=1.3,
+            fontsize=10)
+    ax.text(x_max / 2, y_max - 0.3, f"One real step of the course's network on {s['batch']} training IPOs",
+            ha="center", va="center", color=theme.muted, fontsize=10)
     return fig
