@@ -64,7 +64,11 @@ def to_ipynb(source: Path) -> str:
     from course import pages
 
     notebook = jupytext.read(source)
-    verified = jupytext.reads(f"# %% [markdown]\n# {pages.verified_with()}\n", fmt="py:percent").cells
+    verified = jupytext.reads(
+        f"# %% [markdown]\n# {pages.verified_with()} The course's [Set-up page](../../setup/) says how to "
+        "install these versions and get `indian_ipo.csv` into this notebook's folder.\n",
+        fmt="py:percent",
+    ).cells
     title = 1 if notebook.cells and notebook.cells[0].cell_type == "markdown" else 0
     notebook.cells[title:title] = verified
     notebook.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": KERNEL}

@@ -8,10 +8,10 @@ prose (`` `{python} expr` ``, see ``course.prose``) is evaluated in that namespa
 figure computed.
 
 The tests run pages in-process (``course.pytest_plugin``). The build needs the values of the
-inline expressions: it runs each page that has any in a fresh Python process (``python -m
-course.pages``), at most as many at once as the machine has cores, and caches the result under
-``.cache/build/pages`` by a key of the page, its figure module, the local modules they import, the
-dataset and the library versions.
+inline expressions and how long each page's code runs (for its time estimate): it runs each lesson
+page in a fresh Python process (``python -m course.pages``), at most as many at once as the machine
+has cores, and caches the result under ``.cache/build/pages`` by a key of the page, its figure
+module, the local modules they import, the dataset and the library versions.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -174,15 +175,14 @@ def _run_in_process(page: Path, workdir: Path) -> dict:
     return json.loads(result.stdout)
 
 
-def values_for(pages: list[Path], csv_path: Path, jobs: int | None = None) -> dict[Path, dict[str, str]]:
-    """Inline values of every page that has inline expressions: from the cache, or run."""
-    wanted = [p for p in pages if has_inline(p)]
+def runs_for(pages: list[Path], csv_path: Path, jobs: int | None = None) -> dict[Path, dict]:
+    """Each page's run (``values``: inline values, ``seconds``: run time): from the cache, or run."""
     out, missing = {}, []
-    keys = {page: run_key(page) for page in wanted}
+    keys = {page: run_key(page) for page in pages}
     for page, key in keys.items():
         stored = RUN_CACHE / f"{key[:32]}.json"
         if stored.is_file():
-            out[page] = json.loads(stored.read_text(encoding="utf-8"))["values"]
+            out[page] = json.loads(stored.read_text(encoding="utf-8"))
         else:
             missing.append((page, stored))
     if missing:
@@ -199,7 +199,7 @@ def values_for(pages: list[Path], csv_path: Path, jobs: int | None = None) -> di
             tmp = stored.with_suffix(".tmp")
             tmp.write_text(json.dumps(run, sort_keys=True), encoding="utf-8")
             tmp.replace(stored)
-            out[page] = run["values"]
+            out[page] = run
             log.info("Ran page %s", relative(page))
     if RUN_CACHE.is_dir():
         used = {key[:32] for key in keys.values()}
@@ -250,15 +250,27 @@ def verified_with() -> str:
     )
 
 
-def with_verified_line(markdown: str) -> str:
-    """``markdown`` with the verified-with line right under its title."""
-    line = f'<p class="verified-with" markdown>{verified_with()}</p>'
+def header(time_line: str, notebook: str) -> str:
+    """What a lesson page shows under its title: time, notebook links, verified-with line."""
+    return (
+        f'<p class="lesson-time" markdown>{time_line}</p>\n\n'
+        f'<p class="lesson-notebook" markdown>'
+        f"[View the notebook](../notebooks/{notebook}.ipynb){{ .md-button }} "
+        f"[Download the notebook (.ipynb)](../notebooks/{notebook}/{notebook}.ipynb)"
+        f'{{ .md-button .md-button--primary download="{notebook}.ipynb" }} '
+        f"[Set-up: versions and data](../setup.md){{ .md-button }}</p>\n\n"
+        f'<p class="verified-with" markdown>{verified_with()}</p>\n'
+    )
+
+
+def with_header(markdown: str, time_line: str, notebook: str) -> str:
+    """``markdown`` with the lesson header right under its title."""
     lines = markdown.splitlines(keepends=True)
     for index, text in enumerate(lines):
         if text.startswith("# "):
-            lines.insert(index + 1, f"\n{line}\n")
+            lines.insert(index + 1, "\n" + header(time_line, notebook))
             return "".join(lines)
-    return f"{line}\n\n{markdown}"
+    return header(time_line, notebook) + "\n" + markdown
 
 
 def main(argv: list[str]) -> int:
@@ -268,12 +280,14 @@ def main(argv: list[str]) -> int:
     fix_threads()
     os.environ.setdefault("MPLBACKEND", "Agg")
     page = Path(argv[0]).resolve()
+    start = time.perf_counter()
     try:
         run = run_page(page)
     except (PageError, snippets.SnippetError) as exc:
         print(str(exc).splitlines()[0], file=sys.stderr)
         return 1
-    json.dump({"printed": run.printed, "values": run.values}, sys.stdout, sort_keys=True)
+    seconds = round(time.perf_counter() - start, 2)
+    json.dump({"printed": run.printed, "values": run.values, "seconds": seconds}, sys.stdout, sort_keys=True)
     return 0
 
 

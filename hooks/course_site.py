@@ -24,13 +24,13 @@ from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.structure.files import File  # noqa: E402
 from mkdocs.structure.toc import get_toc  # noqa: E402
 
-from course import ROOT, data, figures, fix_threads, notebooks, pages  # noqa: E402
+from course import ROOT, data, figures, fix_threads, glossary, learner, notebooks, pages  # noqa: E402
 
 fix_threads()
 
 
 NOTEBOOK_CSS = "stylesheets/notebooks.css"  # linked from notebook pages only (overrides/main.html)
-_inline_values: dict[str, dict[str, str]] = {}  # lesson page (docs-relative) -> expr -> value
+_page_runs: dict[str, dict] = {}  # lesson page (docs-relative) -> its run: inline values, seconds
 
 
 class NotebookPage(File):
@@ -67,7 +67,7 @@ def on_files(files, config):
     lesson_pages = sorted(pages.LESSONS.glob("*.md"))
     workers = [
         in_background("rendered", lambda: notebooks.build(csv_path)),
-        in_background("values", lambda: pages.values_for(lesson_pages, csv_path)),
+        in_background("runs", lambda: pages.runs_for(lesson_pages, csv_path)),
     ]
     try:
         generated = [File.generated(config, uri, content=svg) for uri, svg, _ in figures.render_all()]
@@ -79,10 +79,8 @@ def on_files(files, config):
         worker.join()
     if "error" in outcome:
         raise PluginError(str(outcome["error"])) from None
-    _inline_values.clear()
-    _inline_values.update(
-        {path.relative_to(pages.DOCS).as_posix(): values for path, values in outcome["values"].items()}
-    )
+    _page_runs.clear()
+    _page_runs.update({path.relative_to(pages.DOCS).as_posix(): run for path, run in outcome["runs"].items()})
     for file in generated:
         files.append(file)
 
@@ -122,15 +120,20 @@ def on_pre_page(page, config, files):
 
 
 def on_page_markdown(markdown, page, config, files):
-    """Lesson pages: inline values in place, and the versions their outputs were verified with."""
+    """Lesson pages: inline values, glossary links, a header (time, notebook, versions).
+    The Set-up page: the versions and install command from the project's pins."""
+    if page.file.src_uri == "setup.md":
+        return learner.render_setup(markdown)
     if not page.file.src_uri.startswith("lessons/"):
         return markdown
-    values = _inline_values.get(page.file.src_uri, {})
+    run = _page_runs.get(page.file.src_uri, {"values": {}, "seconds": 0})
     try:
-        markdown = pages.substitute(markdown, values, f"docs/{page.file.src_uri}")
+        text = pages.substitute(markdown, run["values"], f"docs/{page.file.src_uri}")
     except pages.PageError as exc:
         raise PluginError(str(exc)) from None
-    return pages.with_verified_line(markdown)
+    text = glossary.link_first_uses(text, page.file.src_uri, directory_urls=config.use_directory_urls)
+    notebook = Path(page.file.src_uri).stem.replace("-", "_")
+    return pages.with_header(text, learner.time_line(markdown, run["seconds"]), notebook)
 
 
 def _figure_failure(exc: Exception) -> str:

@@ -203,11 +203,12 @@ print("same memory:", np.shares_memory(back, prices))
 # Choose the device once; the same code then runs on a CPU or a GPU.
 
 # %%
-device = "cuda" if torch.cuda.is_available() else "cpu"
+device = torch.accelerator.current_accelerator() if torch.accelerator.is_available() else torch.device("cpu")
+print("device:", device)
 
-X_dev = X.to(device)          # a copy of X on the chosen device
+X_dev = X.to(device)          # X itself if it is already there, else a copy on the device
 y_dev = y.to(device)
-print(X_dev.shape, X_dev.device.type in ("cpu", "cuda"))
+print(X_dev.shape, X_dev.device)
 
 popular = (X_dev[:, 4] > 10).sum()      # computed on the device the data is on
 print("subscribed more than 10 times:", popular.item(), "IPOs")
@@ -215,7 +216,8 @@ print("subscribed more than 10 times:", popular.item(), "IPOs")
 back = X_dev.cpu().numpy()              # NumPy needs the data on the CPU
 print(type(back).__name__, back.shape)
 # Output:
-# torch.Size([319, 6]) True
+# device: cpu
+# torch.Size([319, 6]) cpu
 # subscribed more than 10 times: 124 IPOs
 # ndarray (319, 6)
 

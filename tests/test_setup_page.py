@@ -1,0 +1,86 @@
+"""The learner's Set-up page: versions from the project's pins, and a data step that works."""
+
+import re
+import shutil
+
+import pytest
+
+from course import ROOT, learner
+
+
+def test_the_versions_come_from_the_pins_and_follow_them(tmp_path):
+    pinned = learner.pins()
+    page = learner.render_setup((ROOT / "docs" / "setup.md").read_text(encoding="utf-8"))
+    for name in ("torch", "numpy", "pandas", "matplotlib"):
+        assert f"| {name} | {pinned[name]} |" in page
+        assert f"{name}=={pinned[name]}" in page
+    assert "<!-- course:" not in page
+
+    bumped = tmp_path / "constraints.txt"
+    bumped.write_text(
+        re.sub(r"^torch==.*$", "torch==9.9.9", learner.CONSTRAINTS.read_text(), flags=re.M), encoding="utf-8"
+    )
+    page = learner.render_setup((ROOT / "docs" / "setup.md").read_text(encoding="utf-8"), bumped)
+    assert "| torch | 9.9.9 |" in page and "torch==9.9.9" in page
+    assert f"torch=={pinned['torch']}" not in page
+
+
+@pytest.mark.slow
+def test_the_built_set_up_page_shows_the_pins(built_site):
+    html = (built_site / "setup" / "index.html").read_text(encoding="utf-8")
+    for name, version in learner.learner_pins():
+        assert re.search(rf"<td>{re.escape(name)}</td>\s*<td>{re.escape(version)}</td>", html), name
+
+
+def test_lesson_time_estimates_are_computed_not_typed():
+    page = (ROOT / "docs" / "lessons" / "01-deep-learning-fundamentals.md").read_text(encoding="utf-8")
+    short = learner.minutes(page, 1.0)
+    assert short >= 5 and short % 5 == 0
+    assert learner.minutes(page + "\nword" * 2000, 1.0) > short  # more to read, more time
+    assert learner.minutes(page, 1200.0) > short  # slow code, more time
+    assert learner.run_bucket(3.2) == "under 5 seconds" and learner.run_bucket(95) == "about 2 minutes"
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_a_learner_follows_the_set_up_page_and_runs_a_downloaded_notebook(built_site, tmp_path):
+    """Read the data step from the served Set-up page (as the browser shows it, with this site's
+    address filled in), run it in an empty folder, download a notebook from the site beside it
+    and run that notebook to the end in a fresh kernel."""
+    import os
+    import subprocess
+    import sys
+    import urllib.request
+
+    import nbformat
+    from nbclient import NotebookClient
+    from playwright.sync_api import sync_playwright
+
+    from tests.helpers import serve
+
+    chromium = os.environ.get("CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
+    with serve(built_site) as url, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
+        page = browser.new_page()
+        page.goto(f"{url}/setup/")
+        blocks = [b.inner_text() for b in page.locator("pre code").all()]
+        browser.close()
+        data_step = next(b for b in blocks if "urlretrieve" in b)
+        assert f'URL = "{url}/data/indian_ipo.csv"' in data_step
+
+        folder = tmp_path / "learner"
+        folder.mkdir()
+        (folder / "data_step.py").write_text(data_step)
+        result = subprocess.run([sys.executable, "data_step.py"], cwd=folder, capture_output=True, text=True)
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.strip() == "indian_ipo.csv is the course's dataset: 2d0e03960717"
+
+        name = "01_deep_learning_fundamentals"
+        urllib.request.urlretrieve(f"{url}/notebooks/{name}/{name}.ipynb", folder / f"{name}.ipynb")
+    (folder / "data_step.py").unlink()
+    notebook = nbformat.read(folder / f"{name}.ipynb", as_version=4)
+    assert "Set-up" in notebook.cells[1].source or "verified with" in notebook.cells[1].source
+    NotebookClient(notebook, timeout=600, kernel_name="python3", allow_errors=False,
+                   resources={"metadata": {"path": str(folder)}}).execute()
+    printed = "".join(o.get("text", "") for c in notebook.cells if c.cell_type == "code" for o in c.outputs)
+    assert "Shape: (319, 10)" in printed and "gain rate: 0.545" in printed
