@@ -1,8 +1,10 @@
 """Figures of Lesson 1 - Deep Learning Fundamentals.
 
 - ``class-balance``: how many IPOs listed with and without a gain (pandas value counts);
-- ``training-loop``: the five-step training cycle, annotated with what one real
-  PyTorch training step on the IPO data did (shapes, loss before and after).
+- ``training-loop``: the five-step training cycle, in plain words, annotated with what one real
+  training step did: the course's own network (Lesson 3's ``IPOClassifier``) on the first
+  mini-batch of the training rows, prepared as Lesson 4 prepares them, with Lesson 4's optimizer.
+  It is the step Lesson 4 runs as code, and the figure tests check the two print the same losses.
 """
 
 from __future__ import annotations
@@ -10,13 +12,10 @@ from __future__ import annotations
 import math
 from functools import lru_cache
 
-from course import data
-from course.ipo import FEATURES
+from course import data, ipo
 from course.figures import Theme, figure
 
-SEED = 0
-HIDDEN = 8
-LEARNING_RATE = 0.5
+LEARNING_RATE = 0.1  # Lesson 4's first SGD step
 
 
 def class_counts() -> dict[int, int]:
@@ -55,39 +54,38 @@ def class_balance(theme: Theme):
 
 @lru_cache(maxsize=1)
 def training_step() -> dict:
-    """One real training step on the IPO data: what each stage of the loop saw."""
+    """Lesson 4's first training step: the course's network, one mini-batch of training rows."""
     import torch
-    from torch import nn
 
-    torch.manual_seed(SEED)
-    df = data.load()
-    X = torch.tensor(df[FEATURES].to_numpy(), dtype=torch.float32)
-    y = torch.tensor(df[["Listing_Gains"]].to_numpy(), dtype=torch.float32)
-    X_scaled = (X - X.mean(dim=0)) / X.std(dim=0)  # features on one scale
-
-    model = nn.Sequential(nn.Linear(len(FEATURES), HIDDEN), nn.ReLU(), nn.Linear(HIDDEN, 1))
-    loss_fn = nn.BCEWithLogitsLoss()
+    train_ds = ipo.IPODataset(ipo.split()["train"])
+    loader = ipo.make_loader(train_ds)
+    [len(batch) for batch, _ in loader]  # Lesson 4 walks the loader once to show its batch sizes,
+    xb, yb = next(iter(loader))  # so its step takes the first batch of the second shuffle
+    torch.manual_seed(ipo.MODEL_SEED)
+    model = ipo.IPOClassifier().to(ipo.device)
     optimizer = torch.optim.SGD(model.parameters(), lr=LEARNING_RATE)
 
-    logits = model(X_scaled)  # forward pass
-    loss = loss_fn(logits, y)  # how wrong the untrained model is
+    xb, yb = xb.to(ipo.device), yb.to(ipo.device)
+    logits = model(xb)  # forward pass
+    loss = ipo.loss_fn(logits, yb)  # how wrong the untrained model is
     optimizer.zero_grad()
     loss.backward()  # backpropagation: a gradient for every weight
-    grad_norm = math.sqrt(sum(float((p.grad**2).sum()) for p in model.parameters()))
+    n_gradients = sum(p.grad.numel() for p in model.parameters())
     optimizer.step()  # nudge every weight against its gradient
-
     with torch.no_grad():
-        loss_after = loss_fn(model(X_scaled), y)
+        loss_after = ipo.loss_fn(model(xb), yb)
     return {
-        "rows": len(df),
-        "X": X_scaled,
-        "y": y,
+        "batch": len(xb),
+        "features": xb.shape[1],
+        "training_rows": len(train_ds),
+        "X": xb,
+        "y": yb,
         "logits": logits.detach(),
         "model": model,
         "n_params": sum(p.numel() for p in model.parameters()),
+        "n_gradients": n_gradients,
         "loss_before": loss.item(),
         "loss_after": loss_after.item(),
-        "grad_norm": grad_norm,
     }
 
 
@@ -97,57 +95,52 @@ def training_loop(theme: Theme):
     from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
     s = training_step()
-    n_features = s["X"].shape[1]
-    stages = [
-        ("1 Data to tensors", f"X: float32 {tuple(s['X'].shape)}\ny: float32 {tuple(s['y'].shape)}"),
-        ("2 Forward pass", f"Linear({n_features}, {HIDDEN}), ReLU,\nLinear({HIDDEN}, 1)\nlogits {tuple(s['logits'].shape)}"),
-        ("3 Loss", f"BCEWithLogitsLoss\nloss = {s['loss_before']:.4f}"),
-        ("4 Backprop", f"loss.backward()\n{s['n_params']} gradients\n|grad| = {s['grad_norm']:.4f}"),
-        ("5 Optimizer step", f"SGD, lr = {LEARNING_RATE}\nnew loss = {s['loss_after']:.4f}"),
+    stages = [  # plain words, and the lesson that teaches each step
+        ("1 Data to tensors", f"{s['batch']} IPOs,\n{s['features']} numbers each", "Lesson 2"),
+        ("2 Forward pass", "the model guesses\neach IPO's chance\nof a gain", "Lesson 3"),
+        ("3 Loss", f"how wrong the\nguesses are:\n{s['loss_before']:.4f}", "Lesson 3"),
+        ("4 Backpropagation", f"which way to move\neach of the\n{s['n_gradients']} weights", "Lesson 2"),
+        ("5 Optimizer step", f"move every weight\na little; loss now\n{s['loss_after']:.4f}", "Lesson 4"),
     ]
+    # Two rows, read as a cycle: 1 -> 2 -> 3 on top, down to 4, back left to 5, up to 2 again.
+    width, height, gap, margin = 3.25, 2.7, 0.45, 0.2
+    slot = [margin + i * (width + gap) for i in range(3)]
+    top, bottom = 3.9, 0.3
+    places = [(slot[0], top), (slot[1], top), (slot[2], top), (slot[2], bottom), (slot[1], bottom)]
+    x_max, y_max = slot[2] + width + margin, top + height + 0.75
 
-    width, height, gap, y0, margin = 2.56, 2.1, 0.2, 1.5, 0.2
-    x_max = 2 * margin + len(stages) * width + (len(stages) - 1) * gap  # room for every box
-    fig, ax = plt.subplots(figsize=(9.2, 3.7))
+    fig, ax = plt.subplots(figsize=(7.2, 7.2 * y_max / x_max))
     ax.set_xlim(0, x_max)
-    ax.set_ylim(0, 4.4)
+    ax.set_ylim(0, y_max)
     ax.axis("off")
-    centers = []
-    for i, (title, body) in enumerate(stages):
-        x0 = margin + i * (width + gap)
+    for (title, body, lesson), (x0, y0) in zip(stages, places):
         ax.add_patch(
             FancyBboxPatch(
                 (x0, y0), width, height, boxstyle="round,pad=0.02,rounding_size=0.12",
                 facecolor=theme.box, edgecolor=theme.accent, linewidth=1.6,
             )
         )
-        ax.text(x0 + width / 2, y0 + height - 0.3, title, ha="center", va="center", fontweight="bold", fontsize=9.2)
-        ax.text(x0 + width / 2, y0 + height / 2 - 0.22, body, ha="center", va="center", fontsize=8.4, color=theme.fg, linespacing=1.45)
-        centers.append(x0 + width / 2)
-        if i:
-            ax.add_patch(
-                FancyArrowPatch(
-                    (x0 - gap + 0.03, y0 + height / 2), (x0 - 0.03, y0 + height / 2),
-                    arrowstyle="-|>", mutation_scale=16, color=theme.fg, linewidth=1.4,
-                )
-            )
+        ax.text(x0 + width / 2, y0 + height - 0.3, title, ha="center", va="center", fontweight="bold", fontsize=10)
+        ax.text(x0 + width / 2, y0 + height / 2 - 0.08, body, ha="center", va="center", color=theme.fg,
+                linespacing=1.3, fontsize=10)
+        ax.text(x0 + width / 2, y0 + 0.27, lesson, ha="center", va="center", color=theme.muted, style="italic",
+                fontsize=9.5)
+
+    def arrow(start, end, **style):
+        options = {"arrowstyle": "-|>", "mutation_scale": 16, "color": theme.fg, "linewidth": 1.4} | style
+        ax.add_patch(FancyArrowPatch(start, end, **options))
+
+    mid_top, mid_bottom = top + height / 2, bottom + height / 2
+    arrow((slot[0] + width + 0.03, mid_top), (slot[1] - 0.03, mid_top))  # 1 -> 2
+    arrow((slot[1] + width + 0.03, mid_top), (slot[2] - 0.03, mid_top))  # 2 -> 3
+    arrow((slot[2] + width / 2, top - 0.03), (slot[2] + width / 2, bottom + height + 0.03))  # 3 -> 4
+    arrow((slot[2] - 0.03, mid_bottom), (slot[1] + width + 0.03, mid_bottom))  # 4 -> 5
     # the loop: the optimizer step feeds the updated model into the next forward pass
-    ax.add_patch(
-        FancyArrowPatch(
-            (centers[4], y0 - 0.05), (centers[1], y0 - 0.05),
-            connectionstyle="arc3,rad=-0.28", arrowstyle="-|>", mutation_scale=18,
-            color=theme.accent2, linewidth=2.0,
-        )
-    )
-    ax.text(
-        x_max / 2, 0.12,
-        "repeat with the updated weights: many steps make an epoch, many epochs make training",
-        ha="center", va="center", color=theme.accent2, fontsize=9,
-    )
-    ax.text(
-        x_max / 2, 4.2,
-        f"One real training step on the IPO data (seed {SEED}): "
-        f"loss {s['loss_before']:.4f} before, {s['loss_after']:.4f} after",
-        ha="center", va="center", color=theme.muted, fontsize=9,
-    )
+    arrow((slot[1] + width / 2, bottom + height + 0.03), (slot[1] + width / 2, top - 0.03),
+          color=theme.accent2, linewidth=2.0, linestyle="--", mutation_scale=18)
+    ax.text(slot[0] + width / 2, mid_bottom, "repeat with the\nupdated weights:\none pass over all\n"
+            "the training rows\nis an epoch", ha="center", va="center", color=theme.accent2, linespacing=1.3,
+            fontsize=10)
+    ax.text(x_max / 2, y_max - 0.3, f"One real step of the course's network on {s['batch']} training IPOs",
+            ha="center", va="center", color=theme.muted, fontsize=10)
     return fig
