@@ -403,7 +403,7 @@ def test_keyboard_reaches_every_control_with_a_visible_focus_ring(server, watche
     for stop in stops:
         reached["hints"] += stop["tag"] == "summary"
         reached["copies"] += "md-code__button" in stop["cls"] or "md-clipboard" in stop["cls"]
-        reached["downloads"] += stop["tag"] == "a" and stop["href"].endswith(".csv")
+        reached["downloads"] += stop["tag"] == "a" and stop["href"].endswith((".csv", ".ipynb"))
     assert counts["hints"] >= 3 and counts["copies"] >= 3 and counts["downloads"] >= 1
     assert dict(reached) == counts, (dict(reached), counts)
     assert sum(s["scrolls"] for s in stops) == page.evaluate(SCROLLING_BOXES)
