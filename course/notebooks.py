@@ -51,26 +51,38 @@ def sources() -> list[Path]:
     return sorted(SOURCE_DIR.glob("[0-9]*.py"))
 
 
-def build_key(source: Path) -> str:
+def build_key(source: Path, site_url: str | None = None) -> str:
     """The notebook's inputs, and this module: how it is executed and rendered is an input too."""
     renderer = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
-    return cache.key(source, cache.library_versions(EXECUTION_STACK), KERNEL, renderer)
+    generated = hashlib.sha256((ROOT / "course" / "exercises.py").read_bytes()).hexdigest()
+    return cache.key(source, cache.library_versions(EXECUTION_STACK), KERNEL, renderer, generated, site_url or "")
 
 
-def to_ipynb(source: Path) -> str:
-    """The notebook JSON for a percent-format source, with a Python 3 kernelspec."""
+def to_ipynb(source: Path, site_url: str | None = None) -> str:
+    """The notebook JSON for a percent-format source, with a Python 3 kernelspec.
+
+    After the title come the generated verified-with note and the set-up cells of
+    ``course.exercises`` (the dataset, verified; the exercise checker); exercise solutions are
+    marked collapsed.
+    """
     import jupytext
+    import nbformat
 
-    from course import pages
+    from course import exercises, pages
 
     notebook = jupytext.read(source)
     verified = jupytext.reads(
         f"# %% [markdown]\n# {pages.verified_with()} The course's [Set-up page](../../setup/) says how to "
-        "install these versions and get `indian_ipo.csv` into this notebook's folder.\n",
+        "install these versions; the first code cell below gets `indian_ipo.csv` and checks it, and the "
+        "second defines `check`, which tells you whether your answer to an exercise is right.\n",
         fmt="py:percent",
     ).cells
+    verified += [nbformat.v4.new_code_cell(code.rstrip("\n")) for code in exercises.setup_cells(site_url)]
     title = 1 if notebook.cells and notebook.cells[0].cell_type == "markdown" else 0
     notebook.cells[title:title] = verified
+    for cell in notebook.cells:
+        if "solution" in cell.metadata.get("tags", ()):
+            cell.metadata["jupyter"] = {"source_hidden": True}
     notebook.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": KERNEL}
     notebook.metadata.pop("jupytext", None)
     for number, cell in enumerate(notebook.cells, 1):  # jupytext would draw random ids
@@ -83,12 +95,12 @@ def _write_if_changed(path: Path, content: bytes) -> None:
         path.write_bytes(content)
 
 
-def build(csv_path: Path, out_dir: Path = BUILD_DIR) -> list[Rendered]:
+def build(csv_path: Path, out_dir: Path = BUILD_DIR, site_url: str | None = None) -> list[Rendered]:
     """Convert, execute (where the cache misses) and render every notebook."""
     out_dir.mkdir(parents=True, exist_ok=True)
     _write_if_changed(out_dir / data.FILENAME, Path(csv_path).read_bytes())
     rendered, missing = [], []
-    keys = {source: build_key(source) for source in sources()}
+    keys = {source: build_key(source, site_url) for source in sources()}
     for source, key in keys.items():
         stored = RENDER_CACHE / f"{key[:32]}.json"
         ipynb = out_dir / f"{source.stem}.ipynb"
@@ -96,7 +108,7 @@ def build(csv_path: Path, out_dir: Path = BUILD_DIR) -> list[Rendered]:
             cached = json.loads(stored.read_text(encoding="utf-8"))
             rendered.append(Rendered(source, ipynb, cached["html"], cached["css"], cached["toc_tokens"]))
         else:
-            _write_if_changed(ipynb, to_ipynb(source).encode())
+            _write_if_changed(ipynb, to_ipynb(source, site_url).encode())
             missing.append((source, ipynb, stored))
             rendered.append(None)
     if missing:

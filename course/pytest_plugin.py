@@ -39,6 +39,7 @@ def pytest_configure(config):
     config._prose_counts = Counter()  # shown / computed / declared / unbound, over the run
     config._prose_files = 0
     config._prose_stale = []  # with --update-outputs: prose numbers the new outputs do not back
+    config._exercise_proofs = {}  # notebook -> course.exercises.Proof, from tests/test_notebooks.py
 
 
 def pytest_sessionstart(session):
@@ -65,6 +66,15 @@ def pytest_terminal_summary(terminalreporter, config):
     if config._prose_files:
         terminalreporter.write_line(
             f"{prose.summary(config._prose_counts)} (in {config._prose_files} pages and notebooks)"
+        )
+    if config._exercise_proofs:
+        from course import exercises
+
+        proofs = config._exercise_proofs.values()
+        terminalreporter.write_line(
+            exercises.summary(sum(p.exercises for p in proofs), sum(p.solutions_pass for p in proofs),
+                              sum(p.starters_fail for p in proofs))
+            + f" (in {len(config._exercise_proofs)} notebooks)"
         )
     if config._prose_stale:
         terminalreporter.write_line("prose numbers the rewritten outputs no longer back:")

@@ -69,7 +69,7 @@ def on_files(files, config):
 
     lesson_pages = sorted(pages.LESSONS.glob("*.md"))
     workers = [
-        in_background("rendered", lambda: notebooks.build(csv_path)),
+        in_background("rendered", lambda: notebooks.build(csv_path, site_url=config.site_url)),
         in_background("runs", lambda: pages.runs_for(lesson_pages, csv_path)),
     ]
     try:

@@ -6,7 +6,7 @@ import shutil
 import matplotlib.pyplot as plt
 import pytest
 
-from course import ROOT, data, notebooks, pages, prose, snippets
+from course import ROOT, data, exercises, notebooks, pages, prose, snippets
 from course.pytest_plugin import check_prose, record_update
 from course.percent import code_cells
 
@@ -29,13 +29,62 @@ def test_notebook_runs_and_prints_its_documented_output(source, tmp_path, monkey
     assert cells, f"{filename} has no code cells"
     checked, printed = 0, []
     request.addfinalizer(lambda: plt.close("all"))  # notebooks draw; do not let figures pile up
+    # The generated set-up cells come first in the built notebook: the dataset, then `check`.
+    for code in exercises.setup_cells():
+        printed.append(exercises.run_quietly(code, namespace, f"{filename} (generated set-up cell)"))
+    proof = exercises.Proof()
+    starter = check = None
     for cell in cells:
+        where = f"{filename}:{cell.first_lineno}"
+        role = next((tag for tag in exercises.TAGS if tag in cell.tags), None)
+        if role == "starter":
+            if starter is not None:
+                proof.problems.append(f"{where}: a starter cell before the previous exercise's solution")
+            starter, check = cell, None
+            proof.exercises += 1
+            exercises.run_quietly(cell.source, namespace, filename)  # it must run as given
+            continue
+        if role == "check":
+            if starter is None:
+                proof.problems.append(f"{where}: a check cell without a starter cell before it")
+                continue
+            check = cell
+            passed, said = exercises.run_check(cell.source, namespace, filename)
+            if passed is None:
+                proof.problems.append(f"{where}: the check cell calls check() nowhere")
+            elif passed:
+                proof.problems.append(f"{where}: Exercise {proof.exercises}'s untouched starter "
+                                      f"({filename}:{starter.first_lineno}) passes its check")
+            elif "Hint: " not in said:
+                proof.problems.append(f"{where}: Exercise {proof.exercises}'s check fails the starter "
+                                      f"without a hint; it printed {said!r}")
+            else:
+                proof.starters_fail += 1
+            continue
         if pytestconfig.getoption("--update-outputs"):
             new = snippets.updated(cell.source, namespace, filename, cell.first_lineno, printed)
             record_update(pytestconfig, source, cell.first_lineno, cell.source, new)
-            continue
-        printed.append(snippets.check(cell.source, namespace, filename, cell.first_lineno))
-        checked += len(snippets.expected_output(cell.source))
+        else:
+            printed.append(snippets.check(cell.source, namespace, filename, cell.first_lineno))
+            checked += len(snippets.expected_output(cell.source))
+        if role == "solution":
+            if check is None:
+                proof.problems.append(f"{where}: a solution cell without a starter and a check before it")
+                continue
+            passed, said = exercises.run_check(check.source, namespace, filename)
+            if not passed:
+                proof.problems.append(
+                    f"{where}: Exercise {proof.exercises}'s solution fails its check "
+                    f"({filename}:{check.first_lineno}): {said.strip()!r}; the solution's answer has "
+                    f"fingerprint {exercises.answer_fingerprint(check.source, namespace)!r}")
+            else:
+                proof.solutions_pass += 1
+            starter = check = None
+    if starter is not None:
+        proof.problems.append(f"{filename}:{starter.first_lineno}: an exercise without a solution cell")
+    pytestconfig._exercise_proofs[filename] = proof
+    if proof.problems:
+        pytest.fail("\n".join(proof.problems), pytrace=False)
     # The numbers in the Markdown cells: shown by the notebook's own output, or declared on its page.
     text = source.read_text(encoding="utf-8")
     literals = prose.literals_of(pages.notebook_page(source).read_text(encoding="utf-8"))
