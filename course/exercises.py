@@ -115,21 +115,25 @@ COURSE_URL = os.environ.get("COURSE_URL", %(url)r)
 DATA_SHA256 = %(sha)r
 
 data_file = Path("indian_ipo.csv")
-if not data_file.exists():
+if data_file.exists():
+    found, source = data_file, f"{data_file} beside this notebook"
+else:
     if "YOUR-COURSE-SITE" in COURSE_URL:
         raise SystemExit("indian_ipo.csv is not beside this notebook: save it here from the course's "
                          "Set-up page, or set COURSE_URL in this cell to the course site's address.")
-    download = data_file.with_suffix(".download")
+    found, source = data_file.with_suffix(".download"), COURSE_URL.rstrip("/") + "/data/indian_ipo.csv"
     try:
-        urllib.request.urlretrieve(COURSE_URL.rstrip("/") + "/data/indian_ipo.csv", download)
+        urllib.request.urlretrieve(source, found)
     except OSError as exc:
-        raise SystemExit(f"Could not download indian_ipo.csv from {COURSE_URL} ({exc}): check the "
-                         "address and your connection, or save the file beside this notebook.") from None
-    download.replace(data_file)
-digest = hashlib.sha256(data_file.read_bytes()).hexdigest()
+        raise SystemExit(f"Could not download indian_ipo.csv from {source} ({exc}): check the address "
+                         "and your connection, or save the file beside this notebook.") from None
+digest = hashlib.sha256(found.read_bytes()).hexdigest()
 if digest != DATA_SHA256:
-    raise SystemExit(f"{data_file} is not the course's dataset (SHA-256 {digest[:12]}, expected "
-                     f"{DATA_SHA256[:12]}): delete it and run this cell again.")
+    if found != data_file:
+        found.unlink()
+    raise SystemExit(f"{source} is not the course's dataset (SHA-256 {digest[:12]}, expected "
+                     f"{DATA_SHA256[:12]}): delete it, or check COURSE_URL, and run this cell again.")
+found.replace(data_file)
 print("indian_ipo.csv is the course's dataset:", digest[:12])
 '''
 

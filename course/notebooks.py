@@ -54,23 +54,30 @@ def sources() -> list[Path]:
 def build_key(source: Path, site_url: str | None = None) -> str:
     """The notebook's inputs, and this module: how it is executed and rendered is an input too."""
     renderer = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
-    generated = hashlib.sha256((ROOT / "course" / "exercises.py").read_bytes()).hexdigest()
-    return cache.key(source, cache.library_versions(EXECUTION_STACK), KERNEL, renderer, generated, site_url or "")
+    from course import callouts, pages
+
+    generated = hashlib.sha256(b"".join((ROOT / "course" / f).read_bytes() for f in ("exercises.py", "callouts.py")))
+    page = callouts.fingerprint(pages.notebook_page(source).read_text(encoding="utf-8"))
+    return cache.key(source, cache.library_versions(EXECUTION_STACK), KERNEL, renderer,
+                     generated.hexdigest(), page, site_url or "")
 
 
 def to_ipynb(source: Path, site_url: str | None = None) -> str:
     """The notebook JSON for a percent-format source, with a Python 3 kernelspec.
 
     After the title come the generated verified-with note and the set-up cells of
-    ``course.exercises`` (the dataset, verified; the exercise checker); exercise solutions are
-    marked collapsed.
+    ``course.exercises`` (the dataset, verified; the exercise checker); the page's cautions
+    (``course.callouts``) are placed beside the code they follow; exercise solutions are marked
+    collapsed.
     """
     import jupytext
     import nbformat
 
-    from course import exercises, pages
+    from course import callouts, exercises, pages
 
     notebook = jupytext.read(source)
+    page = callouts.of_page(pages.notebook_page(source).read_text(encoding="utf-8"))
+    notebook.cells = callouts.place(notebook.cells, page, nbformat.v4.new_markdown_cell)
     verified = jupytext.reads(
         f"# %% [markdown]\n# {pages.verified_with()} The course's [Set-up page](../../setup/) says how to "
         "install these versions; the first code cell below gets `indian_ipo.csv` and checks it, and the "
