@@ -21,6 +21,7 @@ reference solution passes it (``tests/test_notebooks.py``).
 from __future__ import annotations
 
 import io
+import re
 from contextlib import redirect_stdout
 from dataclasses import dataclass, field
 
@@ -206,3 +207,32 @@ def answer_fingerprint(code: str, namespace: dict) -> str:
 def summary(exercises: int, solutions_pass: int, starters_fail: int) -> str:
     return f"{exercises} exercises: {solutions_pass} solutions pass, {starters_fail} starters fail"
 
+
+
+# ---- The rendered notebook page: solutions collapsed there too ----
+
+_SOLUTION_CELL = re.compile(r'<div class="jp-Cell [^"]*\bcelltag_solution\b[^"]*"')
+_DIV = re.compile(r"<div\b|</div>")
+
+
+def collapse_solutions(html: str) -> str:
+    """Wrap each solution cell of a rendered notebook (input and output) in a closed ``<details>``."""
+    out, pos = [], 0
+    for match in _SOLUTION_CELL.finditer(html):
+        if match.start() < pos:  # a cell inside one already wrapped
+            continue
+        depth, end = 0, None
+        for tag in _DIV.finditer(html, match.start()):
+            depth += 1 if tag.group() == "<div" else -1
+            if depth == 0:
+                end = tag.end()
+                break
+        if end is None:
+            break
+        out.append(html[pos:match.start()])
+        out.append('<details class="notebook-solution"><summary>Solution (try the exercise first)</summary>\n')
+        out.append(html[match.start():end])
+        out.append("\n</details>")
+        pos = end
+    out.append(html[pos:])
+    return "".join(out)

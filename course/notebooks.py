@@ -184,9 +184,12 @@ def _render(source: Path, ipynb: Path, executed, stored: Path) -> Rendered:
     from mkdocs_jupyter import convert
     from mkdocs_jupyter.plugin import _get_nb_toc_tokens
 
+    from course import exercises
+
     executed_path = ipynb.with_suffix(".executed.ipynb")
     nbformat.write(executed, executed_path)
     html = strip_remote_scripts(convert.nb2html(str(executed_path), execute=False, allow_errors=False))
+    html = exercises.collapse_solutions(html)  # collapsed on the site too, as in Jupyter
     css, html = split_styles(html)
     toc_tokens, _title = _get_nb_toc_tokens(str(executed_path), 3)
     RENDER_CACHE.mkdir(parents=True, exist_ok=True)

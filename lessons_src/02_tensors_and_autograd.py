@@ -13,8 +13,9 @@
 #
 # The code of Lesson 2, ready to run, followed by practice exercises to try yourself: each has a
 # starter to complete, a check that tells you whether your answer is right, and a collapsed
-# solution. The first code cell gets the dataset, `indian_ipo.csv`, and checks it. Each `# Output:` comment shows what the line above it prints; the course's tests check
-# every one of them.
+# solution. The first code cell gets the dataset, `indian_ipo.csv`, and checks it. Each
+# `# Output:` comment shows what the line above it prints; the course's tests check every one of
+# them.
 
 # %% [markdown]
 # ## From a DataFrame to tensors

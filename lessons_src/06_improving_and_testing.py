@@ -13,8 +13,9 @@
 #
 # The code of Lesson 6, ready to run, followed by practice exercises to try yourself: each has a
 # starter to complete, a check that tells you whether your answer is right, and a collapsed
-# solution. The first code cell gets the dataset, `indian_ipo.csv`, and checks it. Each `# Output:` comment shows what the line above it prints; the course's tests check
-# every one of them. Running it writes one file, `ipo_classifier.pt`, next to the notebook. The
+# solution. The first code cell gets the dataset, `indian_ipo.csv`, and checks it. Each
+# `# Output:` comment shows what the line above it prints; the course's tests check every one of
+# them. Running it writes one file, `ipo_classifier.pt`, next to the notebook. The
 # test rows are used in one place only: the final evaluation.
 
 

@@ -242,3 +242,17 @@ def test_code_shared_with_the_page_documents_the_same_output(source):
             f"{pages.notebook_page(source).relative_to(ROOT)}:{block.lineno} for the same code"
         )
     assert shared, f"{source.name} shares no documented code with its page"
+
+
+def test_solutions_are_collapsed_on_the_rendered_page():
+    cell = ('<div class="jp-Cell jp-CodeCell jp-Notebook-cell celltag_{tag}">\n'
+            '<div class="jp-Cell jp-CodeCell jp-Notebook-cell celltag_{tag}" id="cell-id=cell-{n}">'
+            '<div class="jp-Cell-inputWrapper"><pre>code</pre></div><div><pre>output</pre></div></div>\n</div>\n')
+    html = ('<div class="jp-Notebook">' + cell.format(tag="starter", n=1) + cell.format(tag="solution", n=2)
+            + cell.format(tag="check", n=3) + "</div>")
+    collapsed = exercises.collapse_solutions(html)
+    assert collapsed.count("<details") == 1 and collapsed.replace(
+        '<details class="notebook-solution"><summary>Solution (try the exercise first)</summary>\n', ""
+    ).replace("\n</details>", "") == html
+    wrapped = collapsed.split("<details")[1].split("</details>")[0]
+    assert "cell-2" in wrapped and "cell-1" not in wrapped and "cell-3" not in wrapped
