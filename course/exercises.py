@@ -24,6 +24,7 @@ import io
 import re
 from contextlib import redirect_stdout
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from course import data, learner
 
@@ -236,3 +237,22 @@ def collapse_solutions(html: str) -> str:
         pos = end
     out.append(html[pos:])
     return "".join(out)
+
+
+def starters_in_build(source, executed) -> list[str]:
+    """In the notebook the build executed, each check ran right after its untouched starter: it
+    must have said "Not yet" with a hint. Returns a problem (file:line) for each that did not."""
+    from course import ROOT
+    from course.percent import code_cells
+
+    lines = {cell.source: cell.first_lineno for cell in code_cells(source)}
+    problems = []
+    for cell in executed.cells:
+        if cell.cell_type != "code" or "check" not in cell.metadata.get("tags", ()):
+            continue
+        said = "".join(o.get("text", "") for o in cell.get("outputs", []) if o.get("name") == "stdout")
+        if not (said.startswith("Not yet") and "\nHint: " in said):
+            where = f"{Path(source).relative_to(ROOT)}:{lines.get(cell.source, '?')}"
+            problems.append(f"{where}: this check does not fail the untouched starter with a hint; "
+                            f"it printed {said.strip()!r}")
+    return problems

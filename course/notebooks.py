@@ -186,6 +186,9 @@ def _render(source: Path, ipynb: Path, executed, stored: Path) -> Rendered:
 
     from course import exercises
 
+    problems = exercises.starters_in_build(source, executed)
+    if problems:
+        raise NotebookError("\n".join(problems))
     executed_path = ipynb.with_suffix(".executed.ipynb")
     nbformat.write(executed, executed_path)
     html = strip_remote_scripts(convert.nb2html(str(executed_path), execute=False, allow_errors=False))

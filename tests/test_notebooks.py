@@ -256,3 +256,20 @@ def test_solutions_are_collapsed_on_the_rendered_page():
     ).replace("\n</details>", "") == html
     wrapped = collapsed.split("<details")[1].split("</details>")[0]
     assert "cell-2" in wrapped and "cell-1" not in wrapped and "cell-3" not in wrapped
+
+
+def test_the_build_fails_on_a_check_that_passes_the_untouched_starter():
+    import nbformat
+
+    source = SOURCES[0]
+    executed = nbformat.reads(notebooks.to_ipynb(source), as_version=4)
+    checks = [c for c in executed.cells if "check" in c.metadata.get("tags", ())]
+    for cell in checks:
+        cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text="Not yet: ...\nHint: look\n")]
+    assert exercises.starters_in_build(source, executed) == []
+    checks[1].outputs = [nbformat.v4.new_output("stream", name="stdout", text="Correct! ...\n")]
+    line = next(c.first_lineno for c in code_cells(source) if c.source == checks[1].source)
+    assert exercises.starters_in_build(source, executed) == [
+        f"lessons_src/{source.name}:{line}: this check does not fail the untouched starter with a hint; "
+        "it printed 'Correct! ...'"
+    ]
