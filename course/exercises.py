@@ -216,10 +216,17 @@ _SOLUTION_CELL = re.compile(r'<div class="jp-Cell [^"]*\bcelltag_solution\b[^"]*
 _DIV = re.compile(r"<div\b|</div>")
 
 
-def collapse_solutions(html: str) -> str:
-    """Wrap each solution cell of a rendered notebook (input and output) in a closed ``<details>``."""
+def collapse_solutions(html: str, markdown_ids: tuple[str, ...] = ()) -> str:
+    """Wrap each solution cell of a rendered notebook (input and output) in a closed ``<details>``.
+
+    Code cells carry their tags as classes; Markdown cells do not, so those tagged ``solution``
+    are named by their cell ids."""
     out, pos = [], 0
-    for match in _SOLUTION_CELL.finditer(html):
+    pattern = _SOLUTION_CELL.pattern
+    if markdown_ids:
+        ids = "|".join(re.escape(i) for i in markdown_ids)
+        pattern += rf'|<div class="jp-Cell jp-MarkdownCell[^"]*" id="cell-id=(?:{ids})"'
+    for match in re.finditer(pattern, html):
         if match.start() < pos:  # a cell inside one already wrapped
             continue
         depth, end = 0, None

@@ -192,7 +192,8 @@ def _render(source: Path, ipynb: Path, executed, stored: Path) -> Rendered:
     executed_path = ipynb.with_suffix(".executed.ipynb")
     nbformat.write(executed, executed_path)
     html = strip_remote_scripts(convert.nb2html(str(executed_path), execute=False, allow_errors=False))
-    html = exercises.collapse_solutions(html)  # collapsed on the site too, as in Jupyter
+    hidden = tuple(c.id for c in executed.cells if c.cell_type == "markdown" and "solution" in c.metadata.get("tags", ()))
+    html = exercises.collapse_solutions(html, hidden)  # collapsed on the site too, as in Jupyter
     css, html = split_styles(html)
     toc_tokens, _title = _get_nb_toc_tokens(str(executed_path), 3)
     RENDER_CACHE.mkdir(parents=True, exist_ok=True)

@@ -256,6 +256,11 @@ def test_solutions_are_collapsed_on_the_rendered_page():
     ).replace("\n</details>", "") == html
     wrapped = collapsed.split("<details")[1].split("</details>")[0]
     assert "cell-2" in wrapped and "cell-1" not in wrapped and "cell-3" not in wrapped
+    markdown = '<div class="jp-Cell jp-MarkdownCell jp-Notebook-cell" id="cell-id=cell-{n}"><p>text</p></div>\n'
+    html += markdown.format(n=4) + markdown.format(n=5)
+    collapsed = exercises.collapse_solutions(html, ("cell-5",))
+    assert collapsed.count("<details") == 2 and "cell-5" in collapsed.split("<details")[2]
+    assert "cell-4" not in collapsed.split("<details")[2]
 
 
 def test_the_build_fails_on_a_check_that_passes_the_untouched_starter():
