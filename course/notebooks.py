@@ -50,28 +50,48 @@ def sources() -> list[Path]:
     return sorted(SOURCE_DIR.glob("[0-9]*.py"))
 
 
-def build_key(source: Path) -> str:
+def build_key(source: Path, site_url: str | None = None) -> str:
     """The notebook's inputs, and this module and the pool's: how it is executed and rendered is
-    an input too."""
+    an input too; so are the generated cells (``course.exercises``, ``course.callouts``) and the
+    page whose cautions the notebook carries."""
+    from course import callouts, pages
+
     runner = Path(__file__).with_name("execution.py")  # how kernels are started and run
     renderer = hashlib.sha256(Path(__file__).read_bytes() + runner.read_bytes()).hexdigest()
-    return cache.key(source, cache.library_versions(EXECUTION_STACK), KERNEL, renderer)
+    generated = hashlib.sha256(b"".join((ROOT / "course" / f).read_bytes() for f in ("exercises.py", "callouts.py")))
+    page = callouts.fingerprint(pages.notebook_page(source).read_text(encoding="utf-8"))
+    return cache.key(source, cache.library_versions(EXECUTION_STACK), KERNEL, renderer,
+                     generated.hexdigest(), page, site_url or "")
 
 
-def to_ipynb(source: Path) -> str:
-    """The notebook JSON for a percent-format source, with a Python 3 kernelspec."""
+def to_ipynb(source: Path, site_url: str | None = None) -> str:
+    """The notebook JSON for a percent-format source, with a Python 3 kernelspec.
+
+    After the title come the generated verified-with note and the set-up cells of
+    ``course.exercises`` (the dataset, verified; the exercise checker); the page's cautions
+    (``course.callouts``) are placed beside the code they follow; exercise solutions are marked
+    collapsed.
+    """
     import jupytext
+    import nbformat
 
-    from course import pages
+    from course import callouts, exercises, pages
 
     notebook = jupytext.read(source)
+    page = callouts.of_page(pages.notebook_page(source).read_text(encoding="utf-8"))
+    notebook.cells = callouts.place(notebook.cells, page, nbformat.v4.new_markdown_cell)
     verified = jupytext.reads(
         f"# %% [markdown]\n# {pages.verified_with()} The course's [Set-up page](../../setup/) says how to "
-        "install these versions and get `indian_ipo.csv` into this notebook's folder.\n",
+        "install these versions; the first code cell below gets `indian_ipo.csv` and checks it, and the "
+        "second defines `check`, which tells you whether your answer to an exercise is right.\n",
         fmt="py:percent",
     ).cells
+    verified += [nbformat.v4.new_code_cell(code.rstrip("\n")) for code in exercises.setup_cells(site_url)]
     title = 1 if notebook.cells and notebook.cells[0].cell_type == "markdown" else 0
     notebook.cells[title:title] = verified
+    for cell in notebook.cells:
+        if "solution" in cell.metadata.get("tags", ()):
+            cell.metadata["jupyter"] = {"source_hidden": True}
     notebook.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": KERNEL}
     notebook.metadata.pop("jupytext", None)
     for number, cell in enumerate(notebook.cells, 1):  # jupytext would draw random ids
@@ -140,9 +160,16 @@ def render(source: Path, ipynb: Path, executed, stored: Path) -> Rendered:
     from mkdocs_jupyter import convert
     from mkdocs_jupyter.plugin import _get_nb_toc_tokens
 
+    from course import exercises
+
+    problems = exercises.starters_in_build(source, executed)
+    if problems:
+        raise NotebookError("\n".join(problems))
     executed_path = ipynb.with_suffix(".executed.ipynb")
     nbformat.write(executed, executed_path)
     html = strip_remote_scripts(convert.nb2html(str(executed_path), execute=False, allow_errors=False))
+    hidden = tuple(c.id for c in executed.cells if c.cell_type == "markdown" and "solution" in c.metadata.get("tags", ()))
+    html = exercises.collapse_solutions(html, hidden)  # collapsed on the site too, as in Jupyter
     css, html = split_styles(html)
     toc_tokens, _title = _get_nb_toc_tokens(str(executed_path), 3)
     RENDER_CACHE.mkdir(parents=True, exist_ok=True)

@@ -10,6 +10,7 @@ from pathlib import Path
 class Cell:
     first_lineno: int  # 1-based line of the cell's first source line
     source: str
+    tags: tuple[str, ...] = ()  # the cell's metadata tags (exercise cells: starter, check, solution)
 
 
 def code_cells(path: Path) -> list[Cell]:
@@ -24,6 +25,6 @@ def code_cells(path: Path) -> list[Cell]:
         at = text.find(cell.source, pos)
         if at < 0:
             raise ValueError(f"{path}: cannot locate a code cell in the source:\n{cell.source}")
-        cells.append(Cell(text.count("\n", 0, at) + 1, cell.source))
+        cells.append(Cell(text.count("\n", 0, at) + 1, cell.source, tuple(cell.metadata.get("tags", ()))))
         pos = at + len(cell.source)
     return cells

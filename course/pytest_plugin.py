@@ -39,13 +39,15 @@ def pytest_configure(config):
     config._prose_counts = Counter()  # shown / computed / declared / unbound, over the run
     config._prose_files = 0
     config._prose_stale = []  # with --update-outputs: prose numbers the new outputs do not back
+    config._exercise_proofs = {}  # notebook -> course.exercises.Proof, from tests/test_notebooks.py
     if config.pluginmanager.hasplugin("xdist"):
         config.pluginmanager.register(ParallelCounts(), "course-parallel-counts")
 
 
 class ParallelCounts:
-    """Under pytest-xdist, each worker counts the prose numbers of the tests it ran; the workers
-    hand their counts to the controller, which prints the summary lines for the whole run."""
+    """Under pytest-xdist, each worker counts the prose numbers and exercise proofs of the tests it
+    ran; the workers hand their counts to the controller, which prints the summary lines for the
+    whole run."""
 
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self, session):
@@ -55,6 +57,10 @@ class ParallelCounts:
                 "counts": dict(config._prose_counts),
                 "files": config._prose_files,
                 "stale": list(config._prose_stale),
+                "exercises": {
+                    name: [proof.exercises, proof.solutions_pass, proof.starters_fail]
+                    for name, proof in config._exercise_proofs.items()
+                },
             }
 
     def pytest_testnodedown(self, node, error):
@@ -64,6 +70,10 @@ class ParallelCounts:
             config._prose_counts.update(counted["counts"])
             config._prose_files += counted["files"]
             config._prose_stale.extend(counted["stale"])
+            from course import exercises
+
+            for name, (n, passed, failed) in counted["exercises"].items():
+                config._exercise_proofs[name] = exercises.Proof(n, passed, failed)
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_collection_modifyitems(self, config, items):
@@ -97,6 +107,15 @@ def pytest_terminal_summary(terminalreporter, config):
     if config._prose_files:
         terminalreporter.write_line(
             f"{prose.summary(config._prose_counts)} (in {config._prose_files} pages and notebooks)"
+        )
+    if config._exercise_proofs:
+        from course import exercises
+
+        proofs = config._exercise_proofs.values()
+        terminalreporter.write_line(
+            exercises.summary(sum(p.exercises for p in proofs), sum(p.solutions_pass for p in proofs),
+                              sum(p.starters_fail for p in proofs))
+            + f" (in {len(config._exercise_proofs)} notebooks)"
         )
     if config._prose_stale:
         terminalreporter.write_line("prose numbers the rewritten outputs no longer back:")

@@ -11,10 +11,11 @@
 # %% [markdown]
 # # Lesson 1 - Deep Learning Fundamentals: companion notebook
 #
-# The code of Lesson 1, ready to run, followed by the practice exercises with worked solutions.
-# Save [`indian_ipo.csv`](https://datatweets.com/datasets/indian_ipo.csv) next to this notebook
-# first. Each `# Output:` comment shows what the line above it prints; the course's tests check
-# every one of them.
+# The code of Lesson 1, ready to run, followed by practice exercises to try yourself: each has a
+# starter to complete, a check that tells you whether your answer is right, and a collapsed
+# solution. The first code cell gets the dataset, `indian_ipo.csv`, and checks it. Each
+# `# Output:` comment shows what the line above it prints; the course's tests check every one of
+# them.
 
 # %% [markdown]
 # ## Load the Indian IPO dataset
@@ -22,7 +23,6 @@
 # %%
 import pandas as pd
 
-# download: https://datatweets.com/datasets/indian_ipo.csv
 df = pd.read_csv("indian_ipo.csv")
 
 print("Shape:", df.shape)
@@ -89,14 +89,25 @@ print("Gain examples:", int(y.sum()))
 # %% [markdown]
 # ## Practice exercises
 #
-# Try each exercise yourself before reading the solution below it.
+# Now it is your turn. Each exercise has a starter cell to complete (replace each `...`), a check
+# cell that tells you whether your answer is right (with a hint when it is not), and the solution,
+# collapsed: click it to expand it once you have tried.
 #
 # ### Exercise 1: inspect the feature ranges
 #
-# Print summary statistics for the six feature columns. Which feature has by far the largest
-# values, and why might that matter for a neural network?
+# Print summary statistics for the six feature columns to see how different their scales are. Which
+# feature has by far the largest values, and why might that matter for a neural network?
 
-# %%
+# %% tags=["starter"]
+# Your code here: print df[feature_cols].describe(), then name the column with the largest values.
+
+largest = ...  # the column's name, as a string, such as "Issue_Price"
+
+# %% tags=["check"]
+check(largest, "6a506d62ba2a", "df[feature_cols].max() gives each column's largest value, and .idxmax() names "
+      "the column where it is largest.")
+
+# %% tags=["solution"]
 ranges = df[feature_cols].describe().T[["mean", "min", "max"]]
 print(ranges.round(1))
 # Output:
@@ -108,22 +119,39 @@ print(ranges.round(1))
 # Subscription_Total    27.4  0.0    326.5
 # Issue_Price          375.1  0.0   2150.0
 
-print("largest values:", df[feature_cols].max().idxmax())
+largest = df[feature_cols].max().idxmax()
+print("largest values:", largest)
 # Output: largest values: Issue_Size
 
+# %% [markdown] tags=["solution"]
+# `Issue_Size` reaches 21,000 while the subscription ratios stay in the tens or hundreds. Fed in
+# raw, the largest column would dominate the weighted sums inside the network and the small ones
+# would barely register, so training would be slow and unstable. Scaling the features first
+# (Lesson 3) puts them on an equal footing.
+
 # %% [markdown]
-# `Issue_Size` reaches 21,000 while the subscription ratios stay in the tens or hundreds. Raw, it
-# would dominate the weighted sums inside a network; scaling the features (Lesson 3) fixes that.
-#
 # ### Exercise 2: compare the gain rate by demand
 #
-# Split the IPOs at the median `Subscription_Total` and compare the gain rate of the two groups.
+# Split the IPOs by whether their `Subscription_Total` is above the median, and compute the gain rate
+# within each group. Does higher overall demand go with a higher chance of listing with a gain?
 
-# %%
+# %% tags=["starter"]
+# Your code here
+
+gain_rate_above = ...  # the gain rate of the IPOs above the median, such as 0.5
+gain_rate_rest = ...  # the gain rate of the others
+
+# %% tags=["check"]
+check((gain_rate_above, gain_rate_rest), "5e0ab29f175c",
+      'high_demand = df["Subscription_Total"] > df["Subscription_Total"].median(), then '
+      'df.groupby(high_demand)["Listing_Gains"].mean() gives the rate for False and for True.')
+
+# %% tags=["solution"]
 median = df["Subscription_Total"].median()
 high_demand = df["Subscription_Total"] > median
 print("median subscription:", median)
-print(df.groupby(high_demand)["Listing_Gains"].mean().round(3))
+rates = df.groupby(high_demand)["Listing_Gains"].mean()
+print(rates.round(3))
 # Output:
 # median subscription: 4.93
 # Subscription_Total
@@ -131,13 +159,41 @@ print(df.groupby(high_demand)["Listing_Gains"].mean().round(3))
 # True     0.742
 # Name: Listing_Gains, dtype: float64
 
+gain_rate_above, gain_rate_rest = rates[True], rates[False]
+
+# %% [markdown] tags=["solution"]
+# Yes, clearly: IPOs subscribed more than 4.93 times listed with a gain 74.2 percent of the time,
+# the others only 35.0 percent of the time, against 54.5 percent overall. Demand carries real
+# signal, though one split of 319 rows is not proof.
+
 # %% [markdown]
-# Above-median demand: 74.2 % listed with a gain; at or below it: 35.0 % (54.5 % overall).
-# Demand carries real signal, though one split of 319 rows is not proof.
+# ### Exercise 3: decide between deep learning and classical
 #
-# ### Exercise 3: deep learning or classical?
+# This one is for thinking, not coding. For each scenario, decide whether deep learning or a classical
+# model is the better starting point, and say to yourself why:
 #
-# (a) 2 million product photos: **deep learning**, plenty of high-dimensional, unstructured data.
-# (b) Churn from 800 rows of billing data: **classical**, small clean tabular data.
-# (c) A quick baseline on our 319 IPOs: **classical**, a logistic regression is fast and sets
-# the score a network must beat.
+# (a) classifying 2 million product photos;
+# (b) predicting churn from 800 rows of customer billing data;
+# (c) choosing a model for a quick baseline on our 319-row IPO dataset.
+
+# %% tags=["starter"]
+answers = {
+    "a": ...,  # "deep learning" or "classical"
+    "b": ...,
+    "c": ...,
+}
+
+# %% tags=["check"]
+check(answers, "d1b5706073e3", "Lots of unstructured data favours deep learning; small, clean tabular data "
+      "favours classical models, and so does a quick baseline on a tiny dataset.")
+
+# %% tags=["solution"]
+answers = {"a": "deep learning", "b": "classical", "c": "classical"}
+
+# %% [markdown] tags=["solution"]
+# (a) **Deep learning**: two million images are high-dimensional, unstructured and plentiful,
+# exactly where learned representations beat hand-made features.
+# (b) **Classical**: 800 rows of tabular billing columns suit logistic regression or gradient
+# boosting, which train fast, are easy to explain and rarely lose at this size.
+# (c) **Classical** for the baseline: a logistic regression on 319 rows takes a moment and tells
+# you the score any neural network has to beat, which Lesson 5 does.

@@ -11,10 +11,11 @@
 # %% [markdown]
 # # Lesson 2 - Tensors and Autograd in PyTorch: companion notebook
 #
-# The code of Lesson 2, ready to run, followed by the practice exercises with worked solutions.
-# Save [`indian_ipo.csv`](https://datatweets.com/datasets/indian_ipo.csv) next to this notebook
-# first. Each `# Output:` comment shows what the line above it prints; the course's tests check
-# every one of them.
+# The code of Lesson 2, ready to run, followed by practice exercises to try yourself: each has a
+# starter to complete, a check that tells you whether your answer is right, and a collapsed
+# solution. The first code cell gets the dataset, `indian_ipo.csv`, and checks it. Each
+# `# Output:` comment shows what the line above it prints; the course's tests check every one of
+# them.
 
 # %% [markdown]
 # ## From a DataFrame to tensors
@@ -343,14 +344,28 @@ print("gradients cleared:", weights.grad.abs().sum().item(), bias.grad.item())
 # %% [markdown]
 # ## Practice exercises
 #
-# Try each exercise yourself before reading the solution below it.
+# Now it is your turn. Each exercise has a starter cell to complete (replace each `...`), a check
+# cell that tells you whether your answer is right (with a hint when it is not), and the solution,
+# collapsed: click it to expand it once you have tried. Each one continues from the code above
+# (`df`, `X`, `y`, `feature_cols`, `X_std` and `gained`).
 #
 # ### Exercise 1: demand of gainers and non-gainers
 #
-# Compare the average `Subscription_Total` of the IPOs that listed with a gain and of those that
-# did not.
+# Use the `gained` mask and a reduction to compare the average `Subscription_Total` of the IPOs that
+# listed with a gain with that of the IPOs that did not. How many times larger is it?
 
-# %%
+# %% tags=["starter"]
+# Your code here
+
+gain_demand = ...  # average Subscription_Total of the IPOs that listed with a gain, a float
+no_gain_demand = ...  # the same for the IPOs that did not
+
+# %% tags=["check"]
+check((gain_demand, no_gain_demand), "7e1c9f235d02",
+      "X[gained, 4] selects the Subscription_Total column of the gain rows only, and ~gained flips the "
+      "mask; .mean().item() reduces each to a Python float.", digits=2)
+
+# %% tags=["solution"]
 gain_demand = X[gained, 4].mean().item()
 no_gain_demand = X[~gained, 4].mean().item()
 print("gain:", round(gain_demand, 2), " no gain:", round(no_gain_demand, 2))
@@ -362,22 +377,50 @@ print("ratio:", round(gain_demand / no_gain_demand, 1))
 # %% [markdown]
 # ### Exercise 2: another gradient to check by hand
 #
-# `f(p, q) = p² · q + 3q` at `p = 2`, `q = 5`: by hand, `df/dp = 2pq = 20` and `df/dq = p² + 3 = 7`.
+# For `f(p, q) = p² · q + 3q` at `p = 2` and `q = 5`, work out `df/dp` and `df/dq` on paper, then let
+# autograd compute them and compare.
 
-# %%
+# %% tags=["starter"]
+# Your code here: create p and q with requires_grad=True, compute f, call f.backward()
+
+dfdp = ...  # df/dp at p = 2, q = 5, as autograd computes it (p.grad.item())
+dfdq = ...  # df/dq
+
+# %% tags=["check"]
+check((dfdp, dfdq), "75e4b25b0d49", "On paper, treat q as a constant to get df/dp, and p as a constant to get "
+      "df/dq. In code, read p.grad.item() and q.grad.item() after f.backward().")
+
+# %% tags=["solution"]
 p = torch.tensor(2.0, requires_grad=True)
 q = torch.tensor(5.0, requires_grad=True)
 f = p ** 2 * q + 3 * q
 f.backward()
-print("f =", f.item(), " df/dp =", p.grad.item(), " df/dq =", q.grad.item())
+dfdp, dfdq = p.grad.item(), q.grad.item()
+print("f =", f.item(), " df/dp =", dfdp, " df/dq =", dfdq)
 # Output: f = 35.0  df/dp = 20.0  df/dq = 7.0
+
+# %% [markdown] tags=["solution"]
+# By hand, `df/dp = 2pq = 20` and `df/dq = p² + 3 = 7`: autograd agrees.
 
 # %% [markdown]
 # ### Exercise 3: gradients on unscaled features
 #
-# The same zero-initialised model on the raw features `X`.
+# Repeat the IPO loss gradient with the **raw** features `X` instead of `X_std` (fresh zero weights
+# and bias). Compare the largest and smallest weight gradients (in absolute value). What would one
+# gradient step do to the model?
 
-# %%
+# %% tags=["starter"]
+# Your code here
+
+largest_gradient = ...  # the name of the feature whose weight gets the largest gradient
+ratio = ...  # largest / smallest weight gradient, in absolute value
+
+# %% tags=["check"]
+check((largest_gradient, ratio), "0a432b1a6341",
+      "Copy the block that computed the loss with X instead of X_std, with new zero weights and bias; "
+      "then weights.grad.abs() has .max(), .min() and .argmax() (an index into feature_cols).", digits=1)
+
+# %% tags=["solution"]
 raw_weights = torch.zeros(6, 1, requires_grad=True)
 raw_bias = torch.zeros(1, requires_grad=True)
 raw_probs = torch.sigmoid(X @ raw_weights + raw_bias)
@@ -385,7 +428,9 @@ raw_loss = -(y * torch.log(raw_probs) + (1 - y) * torch.log(1 - raw_probs)).mean
 raw_loss.backward()
 print(pd.Series(raw_weights.grad[:, 0].tolist(), index=feature_cols).round(2))
 sizes = raw_weights.grad.abs()
-print("largest / smallest:", round((sizes.max() / sizes.min()).item(), 1))
+ratio = (sizes.max() / sizes.min()).item()
+largest_gradient = feature_cols[sizes.argmax().item()]
+print("largest / smallest:", round(ratio, 1))
 # Output:
 # Issue_Size           -59.81
 # Subscription_QIB      -7.72
@@ -396,6 +441,7 @@ print("largest / smallest:", round((sizes.max() / sizes.min()).item(), 1))
 # dtype: float64
 # largest / smallest: 28.1
 
-# %% [markdown]
+# %% [markdown] tags=["solution"]
 # On the raw scale `Issue_Size` gets the largest gradient because of its size, not its
-# usefulness (standardised, it had the smallest). That is why Lesson 3 standardises the features.
+# usefulness (standardised, it had the smallest). One step would move its weight about 28 times
+# as far as the smallest one's. That is why Lesson 3 standardises the features.

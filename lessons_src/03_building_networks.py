@@ -11,10 +11,11 @@
 # %% [markdown]
 # # Lesson 3 - Building Neural Networks: companion notebook
 #
-# The code of Lesson 3, ready to run, followed by the practice exercises with worked solutions.
-# Save [`indian_ipo.csv`](https://datatweets.com/datasets/indian_ipo.csv) next to this notebook
-# first. Each `# Output:` comment shows what the line above it prints; the course's tests check
-# every one of them.
+# The code of Lesson 3, ready to run, followed by practice exercises to try yourself: each has a
+# starter to complete, a check that tells you whether your answer is right, and a collapsed
+# solution. The first code cell gets the dataset, `indian_ipo.csv`, and checks it. Each
+# `# Output:` comment shows what the line above it prints; the course's tests check every one of
+# them.
 
 # %% [markdown]
 # ## Preparing the data
@@ -351,13 +352,26 @@ print("ln 2:", round(math.log(2), 4))
 # %% [markdown]
 # ## Practice exercises
 #
-# Try each exercise yourself before reading the solution below it.
+# Now it is your turn. Each exercise has a starter cell to complete (replace each `...`), a check
+# cell that tells you whether your answer is right (with a hint when it is not), and the solution,
+# collapsed: click it to expand it once you have tried. Each one continues from the code above
+# (`X_train`, `y_train`, `X_test`, `y_test`, `IPOClassifier`, `model` and `loss_fn`).
 #
 # ### Exercise 1: count the parameters of a wider model
 #
-# By hand: (6 + 1) × 32 + (32 + 1) × 8 + (8 + 1) × 1 = 497.
+# `IPOClassifier(hidden=32)` makes the first hidden layer 32 units wide. Work out its number of
+# parameters on paper, then check it with code.
 
-# %%
+# %% tags=["starter"]
+# Your code here: count on paper first, then sum p.numel() over IPOClassifier(hidden=32).parameters()
+
+by_hand = ...  # your count on paper, an integer
+
+# %% tags=["check"]
+check(by_hand, "8710fead63f8", "Each nn.Linear(a, b) has a × b weights and b biases; the layers are now "
+      "Linear(6, 32), Linear(32, 8) and Linear(8, 1).")
+
+# %% tags=["solution"]
 wide = IPOClassifier(hidden=32)
 by_hand = (6 + 1) * 32 + (32 + 1) * 8 + (8 + 1) * 1
 print("by hand:", by_hand, " counted:", sum(p.numel() for p in wide.parameters()))
@@ -365,30 +379,60 @@ print("by hand:", by_hand, " counted:", sum(p.numel() for p in wide.parameters()
 
 # %% [markdown]
 # ### Exercise 2: binary cross-entropy by hand
+#
+# Compute the untrained model's loss on the training rows from the formula, with `torch.sigmoid`
+# and `torch.log`, and check that it matches `nn.BCEWithLogitsLoss`.
 
-# %%
+# %% tags=["starter"]
+# Your code here
+
+bce_by_hand = ...  # the loss from the formula, as a Python float (.item())
+
+# %% tags=["check"]
+check(bce_by_hand, "7ac7ab77a68d", "With p = torch.sigmoid(model(X_train)), the loss is "
+      "-(y_train * torch.log(p) + (1 - y_train) * torch.log(1 - p)).mean(); compute it inside "
+      "torch.no_grad().", digits=4)
+
+# %% tags=["solution"]
 with torch.no_grad():
     logits = model(X_train)
     p = torch.sigmoid(logits)
     by_hand = -(y_train * torch.log(p) + (1 - y_train) * torch.log(1 - p)).mean()
     built_in = loss_fn(logits, y_train)
-print("by hand:", round(by_hand.item(), 4), " BCEWithLogitsLoss:", round(built_in.item(), 4))
+bce_by_hand = by_hand.item()
+print("by hand:", round(bce_by_hand, 4), " BCEWithLogitsLoss:", round(built_in.item(), 4))
 # Output: by hand: 0.7261  BCEWithLogitsLoss: 0.7261
 
 # %% [markdown]
 # ### Exercise 3: the untrained model on the test rows
+#
+# Use the untrained `model` on the 64 test rows: how many gains does it predict, what is its
+# accuracy, and how does that compare with always guessing "gain"?
 
-# %%
+# %% tags=["starter"]
+# Your code here
+
+predicted_gains = ...  # how many test rows the untrained model predicts as "gain", an integer
+test_accuracy = ...  # its accuracy on the test rows, a float
+
+# %% tags=["check"]
+check((predicted_gains, test_accuracy), "60c882f2dd7f",
+      "A prediction of gain is a logit above 0: (model(X_test) > 0).float(); accuracy is the mean of "
+      "preds == y_test as floats.")
+
+# %% tags=["solution"]
 with torch.no_grad():
     test_preds = (model(X_test) > 0).float()
-print("predicted gains:", int(test_preds.sum().item()), "of", len(test_preds))
-print("accuracy:", round((test_preds == y_test).float().mean().item(), 3))
+predicted_gains = int(test_preds.sum().item())
+test_accuracy = (test_preds == y_test).float().mean().item()
+print("predicted gains:", predicted_gains, "of", len(test_preds))
+print("accuracy:", round(test_accuracy, 3))
 print("always 'gain':", round(y_test.mean().item(), 3))
 # Output:
 # predicted gains: 0 of 64
 # accuracy: 0.422
 # always 'gain': 0.578
 
-# %% [markdown]
+# %% [markdown] tags=["solution"]
 # The untrained model predicts "no gain" for every test IPO, worse than always guessing "gain".
 # Lesson 4 trains it; Lesson 5 measures it against baselines like this one.

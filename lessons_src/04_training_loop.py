@@ -11,10 +11,11 @@
 # %% [markdown]
 # # Lesson 4 - The Training Loop: companion notebook
 #
-# The code of Lesson 4, ready to run, followed by the practice exercises with worked solutions.
-# Save [`indian_ipo.csv`](https://datatweets.com/datasets/indian_ipo.csv) next to this notebook
-# first. Each `# Output:` comment shows what the line above it prints; the course's tests check
-# every one of them.
+# The code of Lesson 4, ready to run, followed by practice exercises to try yourself: each has a
+# starter to complete, a check that tells you whether your answer is right, and a collapsed
+# solution. The first code cell gets the dataset, `indian_ipo.csv`, and checks it. Each
+# `# Output:` comment shows what the line above it prints; the course's tests check every one of
+# them.
 
 
 # %% [markdown]
@@ -353,6 +354,12 @@ print("one validation IPO is worth", round(1 / len(val_ds), 3), "of accuracy")
 
 # %% [markdown]
 # ## Practice exercises
+#
+# Now it is your turn. Each exercise has a starter cell to complete (replace each `...`), a check
+# cell that tells you whether your answer is right (with a hint when it is not), and the solution,
+# collapsed: click it to expand it once you have tried. Each one continues from the code above:
+# the data, `IPODataset`, `IPOClassifier`, `device`, `loss_fn`, `make_loader`, `train_one_epoch`,
+# `evaluate` and `fit`.
 
 
 # %% [markdown]
@@ -363,16 +370,30 @@ print("one validation IPO is worth", round(1 / len(val_ds), 3), "of accuracy")
 # first layer's weight gradient after each call.
 
 
-# %%
+# %% tags=["starter"]
+# Your code here: a fresh model after torch.manual_seed(0), the first batch, three backward() calls
+
+norms = [..., ..., ...]  # the first layer's weight gradient norm after each call, as floats
+
+
+# %% tags=["check"]
+check(norms, "d205e84845f2", "Build the model with torch.manual_seed(0) and move it to device; take "
+      "next(iter(make_loader(train_ds))); after each backward(), append "
+      "model.net[0].weight.grad.norm().item().", digits=4)
+
+
+# %% tags=["solution"]
 torch.manual_seed(0)
 model = IPOClassifier().to(device)
 xb, yb = next(iter(make_loader(train_ds)))
 xb, yb = xb.to(device), yb.to(device)
 first_layer = model.net[0].weight
+norms = []
 for call in range(1, 4):
     loss = loss_fn(model(xb), yb)
     loss.backward()
-    print(f"after backward() number {call}: gradient norm {first_layer.grad.norm().item():.4f}")
+    norms.append(first_layer.grad.norm().item())
+    print(f"after backward() number {call}: gradient norm {norms[-1]:.4f}")
 # Output:
 # after backward() number 1: gradient norm 0.0295
 # after backward() number 2: gradient norm 0.0591
@@ -387,13 +408,25 @@ for call in range(1, 4):
 # is that, compared with the mini-batch run above, and where do the losses end?
 
 
-# %%
+# %% tags=["starter"]
+# Your code here
+
+total_steps = ...  # optimizer steps in the 100 epochs with one big batch, an integer
+
+
+# %% tags=["check"]
+check(total_steps, "cee11a4cb3b4", "len(loader) is the number of batches, and so of optimizer steps, per "
+      "epoch; multiply by the number of epochs.")
+
+
+# %% tags=["solution"]
 torch.manual_seed(0)
 model = IPOClassifier().to(device)
 optimizer = torch.optim.Adam(model.parameters(), lr=0.001)
 full_batch = DataLoader(train_ds, batch_size=len(train_ds))
 for epoch in range(100):
     train_one_epoch(model, full_batch, optimizer)
+total_steps = len(full_batch) * 100
 train_loss, _ = evaluate(model, train_ds)
 val_loss, val_acc = evaluate(model, val_ds)
 print("steps per epoch:", len(full_batch), "instead of", len(make_loader(train_ds)))
@@ -410,13 +443,25 @@ print(f"after 100 epochs: train loss {train_loss:.4f}, val loss {val_loss:.4f}, 
 # watch both losses. Then find the epoch where the validation loss was lowest.
 
 
-# %%
+# %% tags=["starter"]
+# Your code here: torch.manual_seed(0), a fresh IPOClassifier, Adam at 0.01, h = fit(...)
+
+best_epoch = ...  # the epoch (counting from 1) with the lowest validation loss
+
+
+# %% tags=["check"]
+check(best_epoch, "5975a5ae2613", "Start from torch.manual_seed(0) as above. The lowest validation loss is "
+      'min(h["val_loss"]); its epoch is its position in the list plus one.')
+
+
+# %% tags=["solution"]
 torch.manual_seed(0)
 model = IPOClassifier().to(device)
 optimizer = torch.optim.Adam(model.parameters(), lr=0.01)
 h = fit(model, optimizer, train_ds, val_ds, epochs=100)
 best = h["val_loss"].index(min(h["val_loss"]))
-print("lowest validation loss:", round(h["val_loss"][best], 4), "at epoch", best + 1)
+best_epoch = best + 1
+print("lowest validation loss:", round(h["val_loss"][best], 4), "at epoch", best_epoch)
 # Output:
 # epoch  20 | train loss 0.5827 acc 0.706 | val loss 0.5515 acc 0.706
 # epoch  40 | train loss 0.5187 acc 0.735 | val loss 0.6064 acc 0.627

@@ -11,10 +11,11 @@
 # %% [markdown]
 # # Lesson 5 - Evaluating Models Honestly: companion notebook
 #
-# The code of Lesson 5, ready to run, followed by the practice exercises with worked solutions.
-# Save [`indian_ipo.csv`](https://datatweets.com/datasets/indian_ipo.csv) next to this notebook
-# first. Each `# Output:` comment shows what the line above it prints; the course's tests check
-# every one of them. Nothing in this notebook touches the test rows.
+# The code of Lesson 5, ready to run, followed by practice exercises to try yourself: each has a
+# starter to complete, a check that tells you whether your answer is right, and a collapsed
+# solution. The first code cell gets the dataset, `indian_ipo.csv`, and checks it. Each
+# `# Output:` comment shows what the line above it prints; the course's tests check every one of
+# them. Nothing in this notebook touches the test rows.
 
 
 # %% [markdown]
@@ -349,6 +350,11 @@ plt.show()
 
 # %% [markdown]
 # ## Practice exercises
+#
+# Now it is your turn. Each exercise has a starter cell to complete (replace each `...`), a check
+# cell that tells you whether your answer is right (with a hint when it is not), and the solution,
+# collapsed: click it to expand it once you have tried. Each one continues from the code above,
+# and none of them touches the test rows.
 
 
 # %% [markdown]
@@ -359,7 +365,19 @@ plt.show()
 # suit an investor who wants to avoid false alarms?
 
 
-# %%
+# %% tags=["starter"]
+# Your code here
+
+investor_threshold = ...  # the threshold you would choose for that investor, such as 0.5
+
+
+# %% tags=["check"]
+check(investor_threshold, "973b372a514f", "A false alarm is a predicted gain that does not happen: the "
+      "investor wants the threshold with the highest precision. (val_probs > t).astype(int) gives "
+      "the predictions for a threshold t.", digits=1)
+
+
+# %% tags=["solution"]
 for threshold in [0.3, 0.4, 0.5, 0.6, 0.7]:
     preds = (val_probs > threshold).astype(int)
     print(f"threshold {threshold}: accuracy {accuracy_score(val_y, preds):.3f}"
@@ -372,6 +390,8 @@ for threshold in [0.3, 0.4, 0.5, 0.6, 0.7]:
 # threshold 0.6: accuracy 0.725  precision 0.900  recall 0.600  predicted gains 20
 # threshold 0.7: accuracy 0.706  precision 0.941  recall 0.533  predicted gains 17
 
+investor_threshold = 0.7  # the highest precision: fewest false alarms, at the cost of recall
+
 
 # %% [markdown]
 # ### Exercise 2: what did logistic regression learn?
@@ -382,7 +402,18 @@ for threshold in [0.3, 0.4, 0.5, 0.6, 0.7]:
 # feature names, sorted. Which feature matters most?
 
 
-# %%
+# %% tags=["starter"]
+# Your code here
+
+most_important = ...  # the name of the feature with the largest weight (in absolute value)
+
+
+# %% tags=["check"]
+check(most_important, "cbe7e2afd1e2", "The weights are sk_logreg.coef_[0]; pd.Series(weights, "
+      "index=feature_cols).abs().idxmax() names the largest.")
+
+
+# %% tags=["solution"]
 weights = pd.Series(sk_logreg.coef_[0], index=feature_cols)
 print(weights.round(3).sort_values())
 # Output:
@@ -394,16 +425,35 @@ print(weights.round(3).sort_values())
 # Subscription_QIB      0.653
 # dtype: float32
 
+most_important = weights.abs().idxmax()
+
 
 # %% [markdown]
 # ### Exercise 3: does log1p help, cross-validated?
 #
 # Lesson 4 compared raw and `log1p` features on one validation split, and the two measures
 # disagreed. Ask again with cross-validation: run the network and logistic regression through the
-# same folds with raw (scaled, but not logged) features.
+# same folds with raw (scaled, but not logged) features, and compare each one's mean accuracy and
+# mean ROC-AUC over the folds with its `log1p` scores in `cv` (printed above by `mean_std`).
 
 
-# %%
+# %% tags=["starter"]
+# Your code here: a raw-feature recipe for each model, then cross_validate(recipe)
+
+raw_roc_auc = {
+    "network": ...,  # the network's mean ROC-AUC over the folds, on raw features
+    "logistic regression": ...,  # the same for logistic regression
+}
+
+
+# %% tags=["check"]
+check(raw_roc_auc, "5239f0b6ff12", "IPODataset(frame, log=False) skips the log1p: write a recipe like "
+      "network_recipe's inner function that uses it for the training rows and the rows it predicts; for "
+      "logistic regression, leave the FunctionTransformer out of the pipeline. cross_validate(recipe) "
+      "returns the fold scores: take the mean of its 'roc_auc'.")
+
+
+# %% tags=["solution"]
 def raw_network(frame):
     ds = IPODataset(frame, log=False)                # no log1p
     torch.manual_seed(0)
@@ -415,12 +465,15 @@ def raw_network(frame):
     return lambda rows: predict_proba(net, IPODataset(rows, stats=(ds.mean, ds.std), log=False))
 
 raw_logreg = sklearn_recipe(make_pipeline(StandardScaler(), LogisticRegression(C=np.inf)))
-for name, s in [("network, log1p", cv["network (Lesson 4)"]), ("network, raw", cross_validate(raw_network)),
+raw_scores = {"network": cross_validate(raw_network), "logistic regression": cross_validate(raw_logreg)}
+for name, s in [("network, log1p", cv["network (Lesson 4)"]), ("network, raw", raw_scores["network"]),
                 ("logistic regression, log1p", cv["logistic regression"]),
-                ("logistic regression, raw", cross_validate(raw_logreg))]:
+                ("logistic regression, raw", raw_scores["logistic regression"])]:
     print(f"{name:27s} accuracy {mean_std(s['accuracy'])} | ROC-AUC {mean_std(s['roc_auc'])}")
 # Output:
 # network, log1p              accuracy 0.663 ± 0.056 | ROC-AUC 0.707 ± 0.068
 # network, raw                accuracy 0.663 ± 0.078 | ROC-AUC 0.692 ± 0.088
 # logistic regression, log1p  accuracy 0.667 ± 0.087 | ROC-AUC 0.712 ± 0.098
 # logistic regression, raw    accuracy 0.647 ± 0.075 | ROC-AUC 0.670 ± 0.075
+
+raw_roc_auc = {name: s["roc_auc"].mean() for name, s in raw_scores.items()}

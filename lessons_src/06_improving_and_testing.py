@@ -11,10 +11,11 @@
 # %% [markdown]
 # # Lesson 6 - Improving and Testing: companion notebook
 #
-# The code of Lesson 6, ready to run, followed by the practice exercises with worked solutions.
-# Save [`indian_ipo.csv`](https://datatweets.com/datasets/indian_ipo.csv) next to this notebook
-# first. Each `# Output:` comment shows what the line above it prints; the course's tests check
-# every one of them. Running it writes one file, `ipo_classifier.pt`, next to the notebook. The
+# The code of Lesson 6, ready to run, followed by practice exercises to try yourself: each has a
+# starter to complete, a check that tells you whether your answer is right, and a collapsed
+# solution. The first code cell gets the dataset, `indian_ipo.csv`, and checks it. Each
+# `# Output:` comment shows what the line above it prints; the course's tests check every one of
+# them. Running it writes one file, `ipo_classifier.pt`, next to the notebook. The
 # test rows are used in one place only: the final evaluation.
 
 
@@ -457,6 +458,11 @@ print(pd.DataFrame(holdouts).T.round(3))
 
 # %% [markdown]
 # ## Practice exercises
+#
+# Now it is your turn. Each exercise has a starter cell to complete (replace each `...`), a check
+# cell that tells you whether your answer is right (with a hint when it is not), and the solution,
+# collapsed: click it to expand it once you have tried. Each one continues from the code above,
+# and none of them touches the test rows.
 
 
 # %% [markdown]
@@ -467,7 +473,21 @@ print(pd.DataFrame(holdouts).T.round(3))
 # Does the model predict a gain?
 
 
-# %%
+# %% tags=["starter"]
+# Your code here
+
+p_weak = ...  # the model's probability of a listing gain for the weak-demand IPO, a float
+prediction = ...  # "gain" or "no gain"
+
+
+# %% tags=["check"]
+check((p_weak, prediction), "dfd6508a7255", "Repeat the loading steps (torch.load with map_location=device, "
+      "a new IPOClassifier, load_state_dict); build the row as a one-row DataFrame with a "
+      "Listing_Gains column, wrap it in an IPODataset with the checkpoint's mean and std, and call "
+      "predict_proba.")
+
+
+# %% tags=["solution"]
 checkpoint = torch.load("ipo_classifier.pt", map_location=device)
 reloaded = IPOClassifier().to(device)
 reloaded.load_state_dict(checkpoint["model_state"])
@@ -479,8 +499,9 @@ weak_ipo = pd.DataFrame([{
 }])
 weak_ds = IPODataset(weak_ipo, stats=(checkpoint["mean"], checkpoint["std"]))
 p_weak = predict_proba(reloaded, weak_ds)[0]
+prediction = "gain" if p_weak > 0.5 else "no gain"
 print("probability of a listing gain:", round(p_weak, 3))
-print("prediction:", "gain" if p_weak > 0.5 else "no gain")
+print("prediction:", prediction)
 # Output:
 # probability of a listing gain: 0.411
 # prediction: no gain
@@ -494,7 +515,20 @@ print("prediction:", "gain" if p_weak > 0.5 else "no gain")
 # the epoch it keeps, its validation loss and its validation accuracy.
 
 
-# %%
+# %% tags=["starter"]
+# Your code here
+
+kept_epoch = ...  # with a patience of 30: the epoch whose weights early stopping keeps
+kept_val_loss = ...  # and that epoch's validation loss
+
+
+# %% tags=["check"]
+check((kept_epoch, kept_val_loss), "429c218ca5ee", "train_early_stopping takes a patience argument and returns "
+      "the epoch it stopped at, the best epoch and the best validation loss; build a fresh "
+      "WideClassifier after torch.manual_seed(0), with Adam at lr=0.003, as above.", digits=4)
+
+
+# %% tags=["solution"]
 for patience in [10, 30]:
     torch.manual_seed(0)
     net = WideClassifier().to(device)
@@ -506,6 +540,8 @@ for patience in [10, 30]:
 # patience 10: stopped after epoch 13, best validation loss 0.5551 at epoch 3, validation accuracy 0.745
 # patience 30: stopped after epoch 54, best validation loss 0.5469 at epoch 24, validation accuracy 0.667
 
+kept_epoch, kept_val_loss = best_epoch, best_loss  # the run with a patience of 30
+
 
 # %% [markdown]
 # ### Exercise 3: could you have seen the drift without the test rows?
@@ -516,15 +552,34 @@ for patience in [10, 30]:
 # network on the first 80% of them, and score the last 20 percent.
 
 
-# %%
+# %% tags=["starter"]
+# Your code here
+
+recent_accuracy = {
+    "logistic regression": ...,  # accuracy on the last fifth of the development rows
+    "network (Lesson 4)": ...,
+    "always 'gain'": ...,
+}
+
+
+# %% tags=["check"]
+check(recent_accuracy, "b5d3319c8e09", "dev_df.sort_index() restores the date order; past is the first "
+      "int(0.8 * len(...)) rows, recent the rest. recipes[name](past) returns a function that predicts "
+      "probabilities for recent; a prediction of gain is a probability above 0.5.")
+
+
+# %% tags=["solution"]
 in_order = dev_df.sort_index()                 # the development rows, back in date order
 n_past = int(0.8 * len(in_order))
 past, recent = in_order.iloc[:n_past], in_order.iloc[n_past:]
 print("gain rate, past:", round(past[target].mean(), 3), " recent:", round(recent[target].mean(), 3))
+recent_accuracy = {}
 for name in ["logistic regression", "network (Lesson 4)"]:
     probs = recipes[name](past)(recent)
-    print(f"{name:20s} accuracy on the recent rows {accuracy_score(recent[target], probs > 0.5):.3f}")
-print("always 'gain' on the recent rows:", round(recent[target].mean(), 3))
+    recent_accuracy[name] = accuracy_score(recent[target], probs > 0.5)
+    print(f"{name:20s} accuracy on the recent rows {recent_accuracy[name]:.3f}")
+recent_accuracy["always 'gain'"] = recent[target].mean()
+print("always 'gain' on the recent rows:", round(recent_accuracy["always 'gain'"], 3))
 # Output:
 # gain rate, past: 0.485  recent: 0.745
 # logistic regression  accuracy on the recent rows 0.686

@@ -1,12 +1,13 @@
 """Companion notebooks run top to bottom and print what their ``# Output:`` comments say."""
 
+import hashlib
 import os
 import shutil
 
 import matplotlib.pyplot as plt
 import pytest
 
-from course import ROOT, data, notebooks, pages, prose, snippets
+from course import ROOT, data, exercises, notebooks, pages, prose, snippets
 from course.pytest_plugin import check_prose, record_update
 from course.percent import code_cells
 
@@ -29,13 +30,62 @@ def test_notebook_runs_and_prints_its_documented_output(source, tmp_path, monkey
     assert cells, f"{filename} has no code cells"
     checked, printed = 0, []
     request.addfinalizer(lambda: plt.close("all"))  # notebooks draw; do not let figures pile up
+    # The generated set-up cells come first in the built notebook: the dataset, then `check`.
+    for code in exercises.setup_cells():
+        printed.append(exercises.run_quietly(code, namespace, f"{filename} (generated set-up cell)"))
+    proof = exercises.Proof()
+    starter = check = None
     for cell in cells:
+        where = f"{filename}:{cell.first_lineno}"
+        role = next((tag for tag in exercises.TAGS if tag in cell.tags), None)
+        if role == "starter":
+            if starter is not None:
+                proof.problems.append(f"{where}: a starter cell before the previous exercise's solution")
+            starter, check = cell, None
+            proof.exercises += 1
+            exercises.run_quietly(cell.source, namespace, filename)  # it must run as given
+            continue
+        if role == "check":
+            if starter is None:
+                proof.problems.append(f"{where}: a check cell without a starter cell before it")
+                continue
+            check = cell
+            passed, said = exercises.run_check(cell.source, namespace, filename)
+            if passed is None:
+                proof.problems.append(f"{where}: the check cell calls check() nowhere")
+            elif passed:
+                proof.problems.append(f"{where}: Exercise {proof.exercises}'s untouched starter "
+                                      f"({filename}:{starter.first_lineno}) passes its check")
+            elif "Hint: " not in said:
+                proof.problems.append(f"{where}: Exercise {proof.exercises}'s check fails the starter "
+                                      f"without a hint; it printed {said!r}")
+            else:
+                proof.starters_fail += 1
+            continue
         if pytestconfig.getoption("--update-outputs"):
             new = snippets.updated(cell.source, namespace, filename, cell.first_lineno, printed)
             record_update(pytestconfig, source, cell.first_lineno, cell.source, new)
-            continue
-        printed.append(snippets.check(cell.source, namespace, filename, cell.first_lineno))
-        checked += len(snippets.expected_output(cell.source))
+        else:
+            printed.append(snippets.check(cell.source, namespace, filename, cell.first_lineno))
+            checked += len(snippets.expected_output(cell.source))
+        if role == "solution":
+            if check is None:
+                proof.problems.append(f"{where}: a solution cell without a starter and a check before it")
+                continue
+            passed, said = exercises.run_check(check.source, namespace, filename)
+            if not passed:
+                proof.problems.append(
+                    f"{where}: Exercise {proof.exercises}'s solution fails its check "
+                    f"({filename}:{check.first_lineno}): {said.strip()!r}; the solution's answer has "
+                    f"fingerprint {exercises.answer_fingerprint(check.source, namespace)!r}")
+            else:
+                proof.solutions_pass += 1
+            starter = check = None
+    if starter is not None:
+        proof.problems.append(f"{filename}:{starter.first_lineno}: an exercise without a solution cell")
+    pytestconfig._exercise_proofs[filename] = proof
+    if proof.problems:
+        pytest.fail("\n".join(proof.problems), pytrace=False)
     # The numbers in the Markdown cells: shown by the notebook's own output, or declared on its page.
     text = source.read_text(encoding="utf-8")
     literals = prose.literals_of(pages.notebook_page(source).read_text(encoding="utf-8"))
@@ -61,6 +111,79 @@ def test_notebook_converts_with_a_python_kernel(source):
     nbformat.validate(nb)
     assert nb.metadata.kernelspec.name == "python3"
     assert nb.cells[0].cell_type == "markdown" and nb.cells[0].source.startswith("# ")
+    # After the title: the verified-with note with the install line, the data cell, the checker.
+    assert nb.cells[1].cell_type == "markdown" and "verified with" in nb.cells[1].source
+    assert [c.cell_type for c in nb.cells[2:4]] == ["code", "code"]
+    assert "DATA_SHA256 = " in nb.cells[2].source and exercises.install_line() in nb.cells[2].source
+    assert "def check(" in nb.cells[3].source
+    # Each exercise: prompt, starter, check, solution (collapsed), in that order.
+    roles = [next((t for t in exercises.TAGS if t in c.metadata.get("tags", ())), c.cell_type) for c in nb.cells]
+    headings = [c for c in nb.cells if c.cell_type == "markdown" and "### Exercise" in c.source]
+    starts = [i for i, role in enumerate(roles) if role == "starter"]
+    assert len(starts) == len(headings) >= 3
+    for i in starts:
+        assert roles[i - 1] == "markdown" and roles[i + 1: i + 3] == ["check", "solution"], nb.cells[i].source
+    for cell in nb.cells:
+        hidden = cell.metadata.get("jupyter", {}).get("source_hidden", False)
+        assert hidden == ("solution" in cell.metadata.get("tags", ())), cell.source
+
+
+def test_the_checker_says_plainly_whether_an_answer_is_right(capsys):
+    namespace = {}
+    exec(exercises.setup_cells()[1], namespace)
+    check = namespace["check"]
+    expected = exercises.fingerprint((497, "Issue_Size"))
+    assert check((497.0, " issue_size"), expected, "count the weights") is True  # 497 == 497.0, case
+    assert "Correct!" in capsys.readouterr().out
+    assert check((..., "Issue_Size"), expected, "count the weights") is False
+    said = capsys.readouterr().out
+    assert said.startswith("Not yet: replace each ...") and "Hint: count the weights" in said
+    assert check((498, "Issue_Size"), expected, "count the weights") is False
+    assert capsys.readouterr().out == "Not yet: that is not the expected answer.\nHint: count the weights\n"
+    assert exercises.fingerprint(0.74215) == exercises.fingerprint(0.742) != exercises.fingerprint(0.743)
+
+
+def _data_cell(folder, url=None):
+    import subprocess
+    import sys
+
+    (folder / "cell.py").write_text(exercises.setup_cells(url)[0], encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k != "COURSE_URL"}
+    return subprocess.run([sys.executable, "cell.py"], cwd=folder, capture_output=True, text=True, env=env)
+
+
+def test_the_data_cell_downloads_the_course_copy_and_verifies_it(tmp_path):
+    site = tmp_path / "site"
+    (site / "data").mkdir(parents=True)
+    shutil.copyfile(data.dataset_path(), site / "data" / data.FILENAME)
+    learner = tmp_path / "learner"
+    learner.mkdir()
+    result = _data_cell(learner, site.as_uri())  # the build fills in the site's address
+    assert result.stdout == f"indian_ipo.csv is the course's dataset: {data.SHA256[:12]}\n", result.stderr
+    assert (learner / data.FILENAME).read_bytes() == (site / "data" / data.FILENAME).read_bytes()
+
+    (learner / data.FILENAME).write_bytes(b"not the dataset")  # a file beside it is used, and checked
+    result = _data_cell(learner, site.as_uri())
+    assert result.returncode != 0 and result.stderr.strip().splitlines() == [
+        f"indian_ipo.csv beside this notebook is not the course's dataset (SHA-256 "
+        f"{hashlib.sha256(b'not the dataset').hexdigest()[:12]}, expected {data.SHA256[:12]}): delete it, "
+        "or check COURSE_URL, and run this cell again."
+    ]
+
+    (learner / data.FILENAME).unlink()
+    (site / "data" / data.FILENAME).write_text("a truncated download")  # a bad download is refused
+    result = _data_cell(learner, site.as_uri())
+    assert result.returncode != 0 and "is not the course's dataset" in result.stderr
+    assert not (learner / data.FILENAME).exists()
+
+    result = _data_cell(learner)  # no address: one sentence saying what to do
+    assert result.returncode != 0 and result.stderr.strip().splitlines() == [
+        "indian_ipo.csv is not beside this notebook: save it here from the course's Set-up page, "
+        "or set COURSE_URL in this cell to the course site's address."
+    ]
+    result = _data_cell(learner, (tmp_path / "nowhere").as_uri())
+    assert result.returncode != 0 and len(result.stderr.strip().splitlines()) == 1
+    assert result.stderr.startswith("Could not download indian_ipo.csv from ")
 
 
 def test_rendered_notebooks_lose_their_remote_scripts():
@@ -87,4 +210,71 @@ def test_split_stream_outputs_are_merged():
     notebooks.coalesce_streams(nb)
     assert [(o.name, o.text) for o in nb.cells[0].outputs] == [
         ("stdout", "1\n2\n"), ("stderr", "warning\n"), ("stdout", "3\n"),
+    ]
+
+
+def _code_only(code: str) -> tuple[str, ...]:
+    """A block's code lines without comments and blank lines: what it runs, not what it documents."""
+    lines = []
+    for line in code.splitlines():
+        text = line.split("  #")[0].rstrip() if not line.lstrip().startswith("#") else ""
+        if text.strip():
+            lines.append(text)
+    return tuple(lines)
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.name)
+def test_code_shared_with_the_page_documents_the_same_output(source):
+    """Where a notebook cell runs the same code as a block of its page, both document the same
+    output; each is checked against a real run, so the two print the same values."""
+    from course.pytest_plugin import python_blocks
+
+    page = {_code_only(b.code): b for b in python_blocks(pages.notebook_page(source))}
+    shared = 0
+    for cell in code_cells(source):
+        block = page.get(_code_only(cell.source))
+        expected = [line.text for line in snippets.expected_output(cell.source)]
+        if block is None or not expected:
+            continue
+        shared += 1
+        assert expected == [line.text for line in snippets.expected_output(block.code)], (
+            f"{source.relative_to(ROOT)}:{cell.first_lineno} documents other output than "
+            f"{pages.notebook_page(source).relative_to(ROOT)}:{block.lineno} for the same code"
+        )
+    assert shared, f"{source.name} shares no documented code with its page"
+
+
+def test_solutions_are_collapsed_on_the_rendered_page():
+    cell = ('<div class="jp-Cell jp-CodeCell jp-Notebook-cell celltag_{tag}">\n'
+            '<div class="jp-Cell jp-CodeCell jp-Notebook-cell celltag_{tag}" id="cell-id=cell-{n}">'
+            '<div class="jp-Cell-inputWrapper"><pre>code</pre></div><div><pre>output</pre></div></div>\n</div>\n')
+    html = ('<div class="jp-Notebook">' + cell.format(tag="starter", n=1) + cell.format(tag="solution", n=2)
+            + cell.format(tag="check", n=3) + "</div>")
+    collapsed = exercises.collapse_solutions(html)
+    assert collapsed.count("<details") == 1 and collapsed.replace(
+        '<details class="notebook-solution"><summary>Solution (try the exercise first)</summary>\n', ""
+    ).replace("\n</details>", "") == html
+    wrapped = collapsed.split("<details")[1].split("</details>")[0]
+    assert "cell-2" in wrapped and "cell-1" not in wrapped and "cell-3" not in wrapped
+    markdown = '<div class="jp-Cell jp-MarkdownCell jp-Notebook-cell" id="cell-id=cell-{n}"><p>text</p></div>\n'
+    html += markdown.format(n=4) + markdown.format(n=5)
+    collapsed = exercises.collapse_solutions(html, ("cell-5",))
+    assert collapsed.count("<details") == 2 and "cell-5" in collapsed.split("<details")[2]
+    assert "cell-4" not in collapsed.split("<details")[2]
+
+
+def test_the_build_fails_on_a_check_that_passes_the_untouched_starter():
+    import nbformat
+
+    source = SOURCES[0]
+    executed = nbformat.reads(notebooks.to_ipynb(source), as_version=4)
+    checks = [c for c in executed.cells if "check" in c.metadata.get("tags", ())]
+    for cell in checks:
+        cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text="Not yet: ...\nHint: look\n")]
+    assert exercises.starters_in_build(source, executed) == []
+    checks[1].outputs = [nbformat.v4.new_output("stream", name="stdout", text="Correct! ...\n")]
+    line = next(c.first_lineno for c in code_cells(source) if c.source == checks[1].source)
+    assert exercises.starters_in_build(source, executed) == [
+        f"lessons_src/{source.name}:{line}: this check does not fail the untouched starter with a hint; "
+        "it printed 'Correct! ...'"
     ]

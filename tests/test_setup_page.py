@@ -84,3 +84,54 @@ def test_a_learner_follows_the_set_up_page_and_runs_a_downloaded_notebook(built_
                    resources={"metadata": {"path": str(folder)}}).execute()
     printed = "".join(o.get("text", "") for c in notebook.cells if c.cell_type == "code" for o in c.outputs)
     assert "Shape: (319, 10)" in printed and "gain rate: 0.545" in printed
+
+
+@pytest.mark.slow
+def test_every_downloaded_notebook_runs_in_an_empty_folder(built_site, tmp_path, monkeypatch):
+    """Download each notebook exactly as the built site serves it, into an empty folder of its own,
+    and run it to the end in a fresh kernel (all six at once), with the data reachable only through
+    the served site: the notebook's first cell downloads the course's copy and checks its SHA-256.
+    Every documented output must be printed, and every exercise check must speak up."""
+    import asyncio
+    import urllib.request
+
+    import nbformat
+    from nbclient import NotebookClient
+
+    from course import data, exercises, notebooks, snippets
+    from tests.helpers import serve
+
+    names = [source.stem for source in notebooks.sources()]
+    folders = {name: tmp_path / name for name in names}
+    with serve(built_site) as url:
+        monkeypatch.setenv("COURSE_URL", url)  # the kernels inherit it: the cell documents this variable
+        downloaded = {}
+        for name, folder in folders.items():
+            folder.mkdir()
+            urllib.request.urlretrieve(f"{url}/notebooks/{name}/{name}.ipynb", folder / f"{name}.ipynb")
+            assert sorted(p.name for p in folder.iterdir()) == [f"{name}.ipynb"]
+            downloaded[name] = nbformat.read(folder / f"{name}.ipynb", as_version=4)
+
+        async def run_all():
+            clients = [
+                NotebookClient(downloaded[name], timeout=600, kernel_name="python3", allow_errors=False,
+                               resources={"metadata": {"path": str(folders[name])}})
+                for name in names
+            ]
+            return await asyncio.gather(*(c.async_execute() for c in clients), return_exceptions=True)
+
+        outcomes = asyncio.run(run_all())
+    for name, outcome in zip(names, outcomes):
+        assert not isinstance(outcome, BaseException), f"{name}.ipynb failed after download: {outcome}"
+        notebook = downloaded[name]
+        assert (folders[name] / data.FILENAME).is_file(), f"{name}.ipynb did not fetch the dataset"
+        code = [c for c in notebook.cells if c.cell_type == "code"]
+        stdout = ["".join(o.get("text", "") for o in c.outputs if o.get("name") == "stdout") for c in code]
+        assert stdout[0] == f"indian_ipo.csv is the course's dataset: {data.SHA256[:12]}\n", name
+        for cell, printed in zip(code, stdout):
+            expected = [line.text for line in snippets.expected_output(cell.source)]
+            if expected:
+                assert [line.rstrip() for line in printed.rstrip("\n").split("\n")] == expected, cell.source
+        checks = [p for c, p in zip(code, stdout) if "check" in c.metadata.get("tags", ())]
+        assert checks and all(p.startswith("Not yet: replace each ...") and "\nHint: " in p for p in checks), name
+        assert exercises.PLACEHOLDER_URL in code[0].source  # no site_url: the placeholder, replaced by $COURSE_URL

@@ -1,0 +1,265 @@
+"""Exercises a learner can work in: try first, then check, then see the solution.
+
+In a notebook source (``lessons_src/NN_name.py``) each exercise is a Markdown prompt followed by
+three tagged code cells, in this order:
+
+- ``# %% tags=["starter"]``: runs as given and leaves ``...`` where the learner writes;
+- ``# %% tags=["check"]``: ``check(answer, "fingerprint", "hint")`` prints plainly whether the
+  answer is right, and the hint when it is not;
+- ``# %% tags=["solution"]``: the reference solution; the build marks it collapsed
+  (``"jupyter": {"source_hidden": true}``), so it is not read by accident.
+
+``check`` compares a fingerprint of the answer (a short SHA-256 of a canonical text of it, floats
+at the precision asked for) with the one written in the check cell, so the cell does not give the
+answer away. Every notebook gets two generated code cells first (``setup_cells``): one that makes
+sure ``indian_ipo.csv`` is the course's dataset (beside the notebook, or downloaded from the
+course site and verified), and one that defines ``check`` and the figures' light style. The tests
+prove every exercise: the untouched starter fails its check with the hint as message, and the
+reference solution passes it (``tests/test_notebooks.py``).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from contextlib import redirect_stdout
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from course import data, learner
+
+PLACEHOLDER_URL = "https://YOUR-COURSE-SITE"
+TAGS = ("starter", "check", "solution")
+
+
+def fingerprint(value, digits: int = 3) -> str:
+    """The fingerprint ``check`` compares (the same code runs in every notebook, see CHECKER)."""
+    namespace: dict = {}
+    exec(CHECKER_CORE, namespace)
+    return namespace["_fingerprint"](value, digits)
+
+
+# The part of the checker that ``fingerprint`` shares with the notebooks.
+CHECKER_CORE = '''\
+import hashlib as _hashlib
+
+
+def _canonical(value, digits):
+    if hasattr(value, "tolist"):  # tensors, arrays, pandas objects
+        value = value.tolist()
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, (int, float)):  # 497 and 497.0 are the same answer
+        return f"{float(value):.{digits}f}"
+    if isinstance(value, str):
+        return " ".join(value.lower().split())
+    if isinstance(value, dict):
+        return "{" + ",".join(f"{_canonical(k, digits)}:{_canonical(v, digits)}" for k, v in sorted(value.items(), key=str)) + "}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ",".join(_canonical(v, digits) for v in value) + "]"
+    return repr(value)
+
+
+def _fingerprint(value, digits=3):
+    return _hashlib.sha256(_canonical(value, digits).encode()).hexdigest()[:12]
+'''
+
+CHECKER = CHECKER_CORE + '''
+
+def _unanswered(value):
+    if value is ... or value is None:
+        return True
+    if isinstance(value, (list, tuple)):
+        return any(_unanswered(v) for v in value)
+    if isinstance(value, dict):
+        return any(_unanswered(v) for v in value.values())
+    return False
+
+
+def check(answer, expected, hint, digits=3):
+    """Say plainly whether ``answer`` is right; give the hint when it is not."""
+    if _unanswered(answer):
+        print("Not yet: replace each ... in the cell above with your answer, run it, then run this check again.")
+        print("Hint:", hint)
+        return False
+    if _fingerprint(answer, digits) == expected:
+        print("Correct! Compare your code with the solution below (click to expand it).")
+        return True
+    print("Not yet: that is not the expected answer.")
+    print("Hint:", hint)
+    return False
+
+
+# The figures in the course pages' light style.
+import matplotlib as _mpl
+from cycler import cycler as _cycler
+
+_mpl.rcParams.update({
+    "axes.prop_cycle": _cycler(color=%(colors)r) + _cycler(linestyle=%(styles)r),
+    "text.color": %(fg)r, "axes.labelcolor": %(fg)r, "axes.titlecolor": %(fg)r,
+    "xtick.color": %(fg)r, "ytick.color": %(fg)r, "axes.edgecolor": %(muted)r, "grid.color": %(muted)r,
+    "font.size": 11,
+})
+'''
+
+DATA_CELL = '''\
+# The dataset. This cell uses indian_ipo.csv beside this notebook if it is there; otherwise it
+# downloads the course's own copy from COURSE_URL (replace the placeholder with the address of the
+# course site, or set the COURSE_URL environment variable). Either way it checks the SHA-256.
+# The course was verified with these versions (install them first, in a terminal):
+#   %(install)s
+import hashlib
+import os
+import urllib.request
+from pathlib import Path
+
+COURSE_URL = os.environ.get("COURSE_URL", %(url)r)
+DATA_SHA256 = %(sha)r
+
+data_file = Path("indian_ipo.csv")
+if data_file.exists():
+    found, source = data_file, f"{data_file} beside this notebook"
+else:
+    if "YOUR-COURSE-SITE" in COURSE_URL:
+        raise SystemExit("indian_ipo.csv is not beside this notebook: save it here from the course's "
+                         "Set-up page, or set COURSE_URL in this cell to the course site's address.")
+    found, source = data_file.with_suffix(".download"), COURSE_URL.rstrip("/") + "/data/indian_ipo.csv"
+    try:
+        urllib.request.urlretrieve(source, found)
+    except OSError as exc:
+        raise SystemExit(f"Could not download indian_ipo.csv from {source} ({exc}): check the address "
+                         "and your connection, or save the file beside this notebook.") from None
+digest = hashlib.sha256(found.read_bytes()).hexdigest()
+if digest != DATA_SHA256:
+    if found != data_file:
+        found.unlink()
+    raise SystemExit(f"{source} is not the course's dataset (SHA-256 {digest[:12]}, expected "
+                     f"{DATA_SHA256[:12]}): delete it, or check COURSE_URL, and run this cell again.")
+found.replace(data_file)
+print("indian_ipo.csv is the course's dataset:", digest[:12])
+'''
+
+
+def install_line() -> str:
+    pins = " ".join(f"{name}=={version}" for name, version in learner.learner_pins())
+    return f"python -m pip install {pins} jupyterlab"
+
+
+def setup_cells(site_url: str | None = None) -> list[str]:
+    """The two generated code cells every notebook starts with: the data, then the checker."""
+    from course import figures
+
+    url = (site_url or PLACEHOLDER_URL).rstrip("/")
+    light = figures.LIGHT
+    colors = [light.accent, light.accent2, light.muted, light.fg]
+    return [
+        DATA_CELL % {"install": install_line(), "url": url, "sha": data.SHA256},
+        CHECKER % {"colors": colors, "styles": list(figures.LINE_STYLES), "fg": light.fg, "muted": light.muted},
+    ]
+
+
+# ---- Proving the exercises, while a test runs a notebook's cells in one namespace ----
+
+
+@dataclass
+class Proof:
+    """What running one notebook's exercises showed."""
+
+    exercises: int = 0
+    solutions_pass: int = 0
+    starters_fail: int = 0
+    problems: list[str] = field(default_factory=list)
+
+
+def run_quietly(code: str, namespace: dict, filename: str) -> str:
+    out = io.StringIO()
+    with redirect_stdout(out):
+        exec(compile(code, filename, "exec"), namespace)
+    return out.getvalue()
+
+
+def run_check(code: str, namespace: dict, filename: str) -> tuple[bool | None, str]:
+    """Run a check cell; return what its ``check`` call returned, and what it printed."""
+    results = []
+    original = namespace["check"]
+
+    def recording(*args, **kwargs):
+        results.append(original(*args, **kwargs))
+        return results[-1]
+
+    namespace["check"] = recording
+    try:
+        printed = run_quietly(code, namespace, filename)
+    finally:
+        namespace["check"] = original
+    return (all(results) if results else None), printed
+
+
+def answer_fingerprint(code: str, namespace: dict) -> str:
+    """The fingerprint of the first argument of the check call (to write into a new check)."""
+    import ast
+
+    call = next(n for n in ast.walk(ast.parse(code)) if isinstance(n, ast.Call) and getattr(n.func, "id", "") == "check")
+    value = eval(compile(ast.Expression(call.args[0]), "<check>", "eval"), namespace)
+    digits = next((eval(compile(ast.Expression(k.value), "<check>", "eval")) for k in call.keywords if k.arg == "digits"), 3)
+    return fingerprint(value, digits)
+
+
+def summary(exercises: int, solutions_pass: int, starters_fail: int) -> str:
+    return f"{exercises} exercises: {solutions_pass} solutions pass, {starters_fail} starters fail"
+
+
+
+# ---- The rendered notebook page: solutions collapsed there too ----
+
+_SOLUTION_CELL = re.compile(r'<div class="jp-Cell [^"]*\bcelltag_solution\b[^"]*"')
+_DIV = re.compile(r"<div\b|</div>")
+
+
+def collapse_solutions(html: str, markdown_ids: tuple[str, ...] = ()) -> str:
+    """Wrap each solution cell of a rendered notebook (input and output) in a closed ``<details>``.
+
+    Code cells carry their tags as classes; Markdown cells do not, so those tagged ``solution``
+    are named by their cell ids."""
+    out, pos = [], 0
+    pattern = _SOLUTION_CELL.pattern
+    if markdown_ids:
+        ids = "|".join(re.escape(i) for i in markdown_ids)
+        pattern += rf'|<div class="jp-Cell jp-MarkdownCell[^"]*" id="cell-id=(?:{ids})"'
+    for match in re.finditer(pattern, html):
+        if match.start() < pos:  # a cell inside one already wrapped
+            continue
+        depth, end = 0, None
+        for tag in _DIV.finditer(html, match.start()):
+            depth += 1 if tag.group() == "<div" else -1
+            if depth == 0:
+                end = tag.end()
+                break
+        if end is None:
+            break
+        out.append(html[pos:match.start()])
+        out.append('<details class="notebook-solution"><summary>Solution (try the exercise first)</summary>\n')
+        out.append(html[match.start():end])
+        out.append("\n</details>")
+        pos = end
+    out.append(html[pos:])
+    return "".join(out)
+
+
+def starters_in_build(source, executed) -> list[str]:
+    """In the notebook the build executed, each check ran right after its untouched starter: it
+    must have said "Not yet" with a hint. Returns a problem (file:line) for each that did not."""
+    from course import ROOT
+    from course.percent import code_cells
+
+    lines = {cell.source: cell.first_lineno for cell in code_cells(source)}
+    problems = []
+    for cell in executed.cells:
+        if cell.cell_type != "code" or "check" not in cell.metadata.get("tags", ()):
+            continue
+        said = "".join(o.get("text", "") for o in cell.get("outputs", []) if o.get("name") == "stdout")
+        if not (said.startswith("Not yet") and "\nHint: " in said):
+            where = f"{Path(source).relative_to(ROOT)}:{lines.get(cell.source, '?')}"
+            problems.append(f"{where}: this check does not fail the untouched starter with a hint; "
+                            f"it printed {said.strip()!r}")
+    return problems
