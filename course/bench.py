@@ -3,8 +3,8 @@
 Everything runs in a scratch copy of the project, each measurement the median of several runs:
 
 - cold build (build cache cleared), against a plain mkdocs-material build of the same Markdown
-  plus the lessons' own compute (each notebook run as a script, every figure drawn once, each page
-  with inline values run once);
+  plus the lessons' own compute (each notebook run as a script, every figure drawn once, each lesson page
+  run once);
 - warm rebuild (nothing changed), against the plain build;
 - one-lesson edit (one notebook source changed), for reference;
 - the snippet tests (``pytest docs``), against running every snippet in one plain Python process
@@ -24,6 +24,7 @@ Usage: ``python -m course.bench [--runs N] [--scale M ...] [--only scale|default
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import statistics
@@ -227,9 +228,17 @@ def main() -> None:
             lesson.write_text(lesson.read_text() + f"\n# bench edit {i}\n")
             return run(build, project, env)
 
+        scripts = []  # each notebook as the build makes it (its generated first cells too), as a script
+        for src in notebooks.sources():
+            nb = json.loads(notebooks.to_ipynb(src))
+            code = "\n\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")
+            script = scratch_data / f"{src.stem}_script.py"
+            script.write_text(code, encoding="utf-8")
+            scripts.append(script)
+
         def lessons_compute(_):
-            total = sum(run([py, str(src)], scratch_data, env) for src in notebooks.sources())
-            with_inline = [p for p in sorted((project / "docs" / "lessons").glob("*.md")) if pages.has_inline(p)]
+            total = sum(run([py, str(script)], scratch_data, env) for script in scripts)
+            with_inline = sorted((project / "docs" / "lessons").glob("*.md"))  # the build runs every page
             page_env = {**env, "PYTHONPATH": str(project)}
             total += sum(run([py, "-m", "course.pages", str(p)], scratch_data, page_env) for p in with_inline)
             draw = "from course import figures; list(figures.render_all(use_cache=False))"

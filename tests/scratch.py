@@ -63,3 +63,13 @@ def executions(result: subprocess.CompletedProcess | str) -> dict[str, int]:
         "notebooks": len(re.findall(r"Executed notebook ", output)),
         "figures": len(re.findall(r"Drew figure ", output)),
     }
+
+
+def run_pytest(project: Path, *args: str) -> subprocess.CompletedProcess:
+    """pytest in a scratch project, as a reader of its output would run it."""
+    return run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *args], project)
+
+
+def line_of(path: Path, text: str) -> int:
+    """The 1-based number of the first line of ``path`` that contains ``text``."""
+    return next(n for n, line in enumerate(path.read_text().splitlines(), 1) if text in line)

@@ -86,8 +86,7 @@ def project(tmp_path, shared_build):
     return project
 
 
-def line_of(path, text):
-    return next(n for n, line in enumerate(path.read_text().splitlines(), 1) if text in line)
+line_of = scratch.line_of
 
 
 def make_build(project, **env):

@@ -24,12 +24,10 @@ def project(tmp_path, shared_build):  # with the cache the run's one build left
     return scratch.scratch_copy(tmp_path / "project", warm_cache=True, cache_from=shared_build.project)
 
 
-def line_of(path, text):
-    return next(n for n, line in enumerate(path.read_text().splitlines(), 1) if text in line)
+line_of = scratch.line_of
 
 
-def run_pytest(project, *args):
-    return scratch.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *args], project)
+run_pytest = scratch.run_pytest
 
 
 def test_a_snippet_that_raises(project):

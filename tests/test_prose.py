@@ -5,7 +5,6 @@ notebook's inside ``tests/test_notebooks.py``; these tests prove the check itsel
 """
 
 import re
-import sys
 
 import pytest
 
@@ -139,12 +138,10 @@ def project(tmp_path):
     return scratch.scratch_copy(tmp_path / "project")
 
 
-def run_pytest(project, *args):
-    return scratch.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *args], project)
+run_pytest = scratch.run_pytest
 
 
-def line_of(path, text):
-    return next(n for n, line in enumerate(path.read_text().splitlines(), 1) if text in line)
+line_of = scratch.line_of
 
 
 def test_a_changed_prose_number_fails(project):
