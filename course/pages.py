@@ -210,26 +210,18 @@ def runs_for(pages: list[Path], csv_path: Path, jobs: int | None = None) -> dict
 
 
 def substitute(markdown: str, values: dict[str, str], filename: str) -> str:
-    """Put each inline expression's value in its place, outside code blocks."""
+    """Put each inline expression's value in its place, in the prose (never inside code)."""
     lines = markdown.splitlines(keepends=True)
-    fence = None
-    for index, line in enumerate(lines):
-        match = prose.FENCE.match(line)
-        if fence:
-            if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence):
-                fence = None
+    for lineno, _ in prose.page_prose(markdown):
+        if "`{python}" not in lines[lineno - 1]:
             continue
-        if match:
-            fence = match.group(1)
-            continue
-        if "`{python}" in line:
 
-            def value(m, lineno=index + 1):
-                if m["expr"] not in values:
-                    raise PageError(f"{filename}:{lineno}: no value for `{{python}} {m['expr']}`")
-                return values[m["expr"]]
+        def value(m, lineno=lineno):
+            if m["expr"] not in values:
+                raise PageError(f"{filename}:{lineno}: no value for `{{python}} {m['expr']}`")
+            return values[m["expr"]]
 
-            lines[index] = prose.INLINE.sub(value, line)
+        lines[lineno - 1] = prose.INLINE.sub(value, lines[lineno - 1])
     return "".join(lines)
 
 
