@@ -38,13 +38,15 @@ from course import ROOT, data, notebooks, pages
 
 GOALS = {"warm": 1.2, "cold": 1.5, "snippets": 1.3}
 
+# The floor of a build: the same Markdown under mkdocs-material with the same kept plugins (search,
+# and the printable course page), and none of the course's hooks.
 PLAIN_CONFIG = """\
 site_name: plain
 theme:
   name: material
   font: false
   features: [navigation.footer, content.code.copy]
-plugins: [search]
+plugins: [search, print-site]
 markdown_extensions:
   - admonition
   - attr_list

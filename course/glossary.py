@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from course import ROOT, prose
@@ -36,6 +37,13 @@ class Term:
 
 
 def terms(path: Path = GLOSSARY) -> list[Term]:
+    """The glossary's entries (read once per version of the file: the build asks on every page)."""
+    stat = path.stat()
+    return list(_terms(path, stat.st_mtime_ns, stat.st_size))
+
+
+@lru_cache(maxsize=4)
+def _terms(path: Path, _mtime_ns: int, _size: int) -> tuple[Term, ...]:
     text = path.read_text(encoding="utf-8")
     entries = []
     lines = text.splitlines()
@@ -59,7 +67,7 @@ def terms(path: Path = GLOSSARY) -> list[Term]:
         entries.append(
             Term(name, match["anchor"], int(taught["lesson"]), tuple(sorted(forms, key=len, reverse=True)))
         )
-    return entries
+    return tuple(entries)
 
 
 def lesson_number(src_uri: str) -> int:

@@ -29,6 +29,7 @@ import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from course import ROOT, cache, data, prose, snippets
@@ -225,6 +226,7 @@ def substitute(markdown: str, values: dict[str, str], filename: str) -> str:
     return "".join(lines)
 
 
+@lru_cache(maxsize=1)
 def versions() -> list[tuple[str, str]]:
     """What the outputs were verified with: Python and the libraries whose numbers they print."""
     return [("Python", platform.python_version())] + [
