@@ -76,12 +76,8 @@ def lesson_number(src_uri: str) -> int:
 
 def _linkable_lines(markdown: str) -> dict[int, str]:
     """Line index -> the line with every place a link must not go blanked (columns kept)."""
-    out, open_ticks, previous = {}, "", None
-    for lineno, line in prose.page_prose(markdown):
-        if previous is not None and lineno != previous + 1:
-            open_ticks = ""
-        previous = lineno
-        cleaned, _, open_ticks = prose._clean(line, open_ticks)
+    out = {}
+    for lineno, line, cleaned, _ in prose.cleaned(prose.page_prose(markdown)):
         for m in _NO_LINK.finditer(line):
             cleaned = cleaned[: m.start()] + " " * (m.end() - m.start()) + cleaned[m.end() :]
         stripped = line.lstrip()

@@ -28,6 +28,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
+from typing import Iterator
 
 import yaml
 
@@ -211,15 +212,23 @@ def _clean(line: str, open_ticks: str = "") -> tuple[str, list[str], str]:
     return line, exprs, open_ticks
 
 
+def cleaned(prose: list[tuple[int, str]]) -> Iterator[tuple[int, str, str, list[str]]]:
+    """``(line number, raw line, cleaned line, inline expressions)`` for each line of ``prose``,
+    following code spans that run over a line break (never across a code block)."""
+    open_ticks, previous = "", None
+    for lineno, raw in prose:
+        if previous is not None and lineno != previous + 1:
+            open_ticks = ""
+        previous = lineno
+        line, exprs, open_ticks = _clean(raw, open_ticks)
+        yield lineno, raw, line, exprs
+
+
 def scan(prose: list[tuple[int, str]], filename: str, literals: list[str]) -> Scan:
     """Find the numbers, inline expressions and arithmetic in ``prose`` lines."""
     result = Scan(filename)
-    used, open_ticks, previous = set(), "", None
-    for lineno, raw in prose:
-        if previous is not None and lineno != previous + 1:
-            open_ticks = ""  # a code span never runs across a code block
-        previous = lineno
-        line, exprs, open_ticks = _clean(raw, open_ticks)
+    used = set()
+    for lineno, raw, line, exprs in cleaned(prose):
         result.inline.extend(Inline(lineno, e) for e in exprs)
         declared_spans = [m.span() for m in STRUCTURAL.finditer(line)]
         for pattern in (LIST_MARKER, HEADING_NUMBER):

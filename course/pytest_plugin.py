@@ -205,7 +205,7 @@ class SnippetItem(pytest.Item):
         for earlier in page.blocks:
             if earlier.lineno >= self.block.lineno:
                 break
-            if not any(m.startswith("pytest.mark.skip") for m in earlier.marks):
+            if not pages.skipped(earlier):
                 page.run_block(earlier)
         page.run_block(self.block)
 
@@ -240,7 +240,7 @@ class ProseItem(pytest.Item):
     def runtest(self):
         page = self.parent
         for block in page.blocks:
-            if not any(m.startswith("pytest.mark.skip") for m in block.marks):
+            if not pages.skipped(block):
                 page.run_block(block)
         text = self.path.read_text(encoding="utf-8")
         filename = str(self.path.relative_to(ROOT))
