@@ -442,7 +442,10 @@ class Pool:
 
         def render():
             with self.render_lock:
-                notebooks.render(item.path, ipynb, executed, item.outputs[0])
+                try:
+                    notebooks.render(item.path, ipynb, executed, item.outputs[0])
+                except notebooks.NotebookError as exc:  # an exercise its run does not prove
+                    raise ExecutionError(str(exc)) from None
 
         await asyncio.to_thread(render)
         return Outcome(item, False, seconds, state["peak"] or None)

@@ -15,7 +15,9 @@ answer away. Every notebook gets two generated code cells first (``setup_cells``
 sure ``indian_ipo.csv`` is the course's dataset (beside the notebook, or downloaded from the
 course site and verified), and one that defines ``check`` and the figures' light style. The tests
 prove every exercise: the untouched starter fails its check with the hint as message, and the
-reference solution passes it (``tests/test_notebooks.py``).
+reference solution passes it. The build proves it in every notebook it executes (each solution
+cell ends with its check, run with ``reference=True``; see ``proven_in_build``), and
+``tests/test_notebooks.py`` proves it again while it runs each notebook's source.
 """
 
 from __future__ import annotations
@@ -64,6 +66,8 @@ def _fingerprint(value, digits=3):
     return _hashlib.sha256(_canonical(value, digits).encode()).hexdigest()[:12]
 '''
 
+REFERENCE_PASSES = "The reference solution passes this check."
+
 CHECKER = CHECKER_CORE + '''
 
 def _unanswered(value):
@@ -76,8 +80,20 @@ def _unanswered(value):
     return False
 
 
-def check(answer, expected, hint, digits=3):
-    """Say plainly whether ``answer`` is right; give the hint when it is not."""
+def check(answer, expected, hint="", digits=3, reference=False):
+    """Say plainly whether ``answer`` is right; give the hint when it is not.
+
+    The collapsed solution cell ends with the same check and ``reference=True``: it says
+    whether the reference solution's answer passes (the build requires that it does)."""
+    _verdict(answer, expected, hint, digits, reference)  # printed; nothing returned to display
+
+
+def _verdict(answer, expected, hint, digits, reference):
+    if reference:
+        passed = not _unanswered(answer) and _fingerprint(answer, digits) == expected
+        print("The reference solution passes this check." if passed else
+              "The reference solution does NOT pass this check.")
+        return passed
     if _unanswered(answer):
         print("Not yet: replace each ... in the cell above with your answer, run it, then run this check again.")
         print("Hint:", hint)
@@ -179,19 +195,20 @@ def run_quietly(code: str, namespace: dict, filename: str) -> str:
 
 
 def run_check(code: str, namespace: dict, filename: str) -> tuple[bool | None, str]:
-    """Run a check cell; return what its ``check`` call returned, and what it printed."""
+    """Run a check cell; return whether its ``check`` calls passed (None if it made none), and
+    what it printed."""
     results = []
-    original = namespace["check"]
+    original = namespace["_verdict"]
 
     def recording(*args, **kwargs):
         results.append(original(*args, **kwargs))
         return results[-1]
 
-    namespace["check"] = recording
+    namespace["_verdict"] = recording
     try:
         printed = run_quietly(code, namespace, filename)
     finally:
-        namespace["check"] = original
+        namespace["_verdict"] = original
     return (all(results) if results else None), printed
 
 
@@ -246,20 +263,58 @@ def collapse_solutions(html: str, markdown_ids: tuple[str, ...] = ()) -> str:
     return "".join(out)
 
 
-def starters_in_build(source, executed) -> list[str]:
-    """In the notebook the build executed, each check ran right after its untouched starter: it
-    must have said "Not yet" with a hint. Returns a problem (file:line) for each that did not."""
+def reference_check(check_source: str) -> str:
+    """The lines the build appends to a solution cell: its exercise's check calls, each with
+    ``reference=True``, so the executed solution says whether its own answer passes."""
+    import ast
+
+    calls = []
+    for statement in ast.parse(check_source).body:
+        call = getattr(statement, "value", None)
+        if isinstance(statement, ast.Expr) and isinstance(call, ast.Call) and getattr(call.func, "id", "") == "check":
+            args = [ast.get_source_segment(check_source, a) for a in call.args[:2]]
+            args += [ast.get_source_segment(check_source, k) for k in call.keywords if k.arg == "digits"]
+            calls.append(f"check({', '.join(args)}, reference=True)\n# Output: {REFERENCE_PASSES}")
+    if not calls:
+        return ""
+    return "\n\n# The check above, on this solution's answer:\n" + "\n".join(calls)
+
+
+def proven_in_build(source, executed) -> Proof:
+    """In the notebook the build executed, each check ran right after its untouched starter and
+    must have said "Not yet" with a hint; each solution ran its check on its own answer and must
+    have passed. The problems name the source file and the line of the cell."""
     from course import ROOT
     from course.percent import code_cells
 
-    lines = {cell.source: cell.first_lineno for cell in code_cells(source)}
-    problems = []
+    cells = code_cells(source)
+    try:
+        where_source = Path(source).relative_to(ROOT)
+    except ValueError:
+        where_source = Path(source)
+
+    def where(cell) -> str:
+        line = next((c.first_lineno for c in cells if c.source.strip() and cell.source.startswith(c.source.strip())), "?")
+        return f"{where_source}:{line}"
+
+    proof = Proof()
     for cell in executed.cells:
-        if cell.cell_type != "code" or "check" not in cell.metadata.get("tags", ()):
+        tags = cell.metadata.get("tags", ())
+        if cell.cell_type != "code" or not {"starter", "check", "solution"} & set(tags):
             continue
         said = "".join(o.get("text", "") for o in cell.get("outputs", []) if o.get("name") == "stdout")
-        if not (said.startswith("Not yet") and "\nHint: " in said):
-            where = f"{Path(source).relative_to(ROOT)}:{lines.get(cell.source, '?')}"
-            problems.append(f"{where}: this check does not fail the untouched starter with a hint; "
-                            f"it printed {said.strip()!r}")
-    return problems
+        if "starter" in tags:
+            proof.exercises += 1
+        elif "check" in tags:
+            if said.startswith("Not yet") and "\nHint: " in said:
+                proof.starters_fail += 1
+            else:
+                proof.problems.append(f"{where(cell)}: this check does not fail the untouched starter "
+                                      f"with a hint; it printed {said.strip()!r}")
+        elif REFERENCE_PASSES in said.splitlines():
+            proof.solutions_pass += 1
+        else:
+            last = said.strip().splitlines()[-1:] or ["nothing"]
+            proof.problems.append(f"{where(cell)}: this solution does not pass its exercise's check; "
+                                  f"it printed {last[0]!r}")
+    return proof

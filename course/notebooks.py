@@ -4,9 +4,11 @@ For each source the build
 
 1. converts it to ``NN_name.ipynb`` (the download readers get, without outputs);
 2. executes it with nbclient in a Jupyter kernel, next to a copy of the dataset, errors fatal;
-3. renders the executed notebook to HTML with mkdocs-jupyter's converter and nbconvert template.
+3. proves its exercises (``course.exercises.proven_in_build``: each untouched starter fails its
+   check, each reference solution passes it), else stops the build naming the cell;
+4. renders the executed notebook to HTML with mkdocs-jupyter's converter and nbconvert template.
 
-Steps 2 and 3 are cached under ``.cache/build/notebooks`` by a key of the notebook's inputs
+Steps 2 to 4 are cached under ``.cache/build/notebooks`` by a key of the notebook's inputs
 (``course.cache``: its source, the local modules it imports, the dataset, the library and
 execution-stack versions), so an unchanged notebook is neither executed nor rendered again, and
 the heavy Jupyter imports happen only when something has to be executed. Notebooks that must
@@ -40,6 +42,7 @@ class Rendered:
     html: str  # the page body, without the shared stylesheets
     css: list[str]  # the stylesheets nbconvert would inline into every notebook page
     toc_tokens: list
+    exercises: tuple[int, int, int] = (0, 0, 0)  # exercises, solutions that pass, starters that fail
 
 
 class NotebookError(RuntimeError):
@@ -89,9 +92,15 @@ def to_ipynb(source: Path, site_url: str | None = None) -> str:
     verified += [nbformat.v4.new_code_cell(code.rstrip("\n")) for code in exercises.setup_cells(site_url)]
     title = 1 if notebook.cells and notebook.cells[0].cell_type == "markdown" else 0
     notebook.cells[title:title] = verified
+    check = ""
     for cell in notebook.cells:
-        if "solution" in cell.metadata.get("tags", ()):
+        tags = cell.metadata.get("tags", ())
+        if cell.cell_type == "code" and "check" in tags:
+            check = cell.source
+        if "solution" in tags:
             cell.metadata["jupyter"] = {"source_hidden": True}
+            if cell.cell_type == "code":  # it proves itself: the check, on the solution's answer
+                cell.source = cell.source.rstrip("\n") + exercises.reference_check(check)
     notebook.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": KERNEL}
     notebook.metadata.pop("jupytext", None)
     for number, cell in enumerate(notebook.cells, 1):  # jupytext would draw random ids
@@ -126,8 +135,13 @@ def build(csv_path: Path, out_dir: Path = BUILD_DIR) -> list[Rendered]:
         if not ipynb.is_file():  # executed elsewhere (another shard): the download is made here
             write_if_changed(ipynb, to_ipynb(source).encode())
         cached = json.loads(path.read_text(encoding="utf-8"))
-        rendered.append(Rendered(source, ipynb, cached["html"], cached["css"], cached["toc_tokens"]))
+        rendered.append(Rendered(source, ipynb, cached["html"], cached["css"], cached["toc_tokens"],
+                                 tuple(cached["exercises"])))
     _evict(used={key[:32] for key in keys.values()})
+    from course import exercises
+
+    totals = [sum(r.exercises[i] for r in rendered) for i in range(3)]
+    log.info("%s (in %d notebooks, proven when each was executed)", exercises.summary(*totals), len(rendered))
     return rendered
 
 
@@ -162,9 +176,9 @@ def render(source: Path, ipynb: Path, executed, stored: Path) -> Rendered:
 
     from course import exercises
 
-    problems = exercises.starters_in_build(source, executed)
-    if problems:
-        raise NotebookError("\n".join(problems))
+    proof = exercises.proven_in_build(source, executed)
+    if proof.problems:
+        raise NotebookError("\n".join(proof.problems))
     executed_path = ipynb.with_suffix(".executed.ipynb")
     nbformat.write(executed, executed_path)
     html = strip_remote_scripts(convert.nb2html(str(executed_path), execute=False, allow_errors=False))
@@ -174,9 +188,11 @@ def render(source: Path, ipynb: Path, executed, stored: Path) -> Rendered:
     toc_tokens, _title = _get_nb_toc_tokens(str(executed_path), 3)
     RENDER_CACHE.mkdir(parents=True, exist_ok=True)
     tmp = stored.with_suffix(".tmp")
-    tmp.write_text(json.dumps({"html": html, "css": css, "toc_tokens": toc_tokens}), encoding="utf-8")
+    counts = [proof.exercises, proof.solutions_pass, proof.starters_fail]
+    tmp.write_text(json.dumps({"html": html, "css": css, "toc_tokens": toc_tokens, "exercises": counts}),
+                   encoding="utf-8")
     tmp.replace(stored)
-    return Rendered(source, ipynb, html, css, toc_tokens)
+    return Rendered(source, ipynb, html, css, toc_tokens, tuple(counts))
 
 
 def _evict(used: set[str]) -> None:

@@ -76,6 +76,16 @@ def test_a_notebook_cell_that_raises(project):
     assert f"Notebook cell failed at {NOTEBOOK}:{line}: NameError" in result.output
 
 
+def test_a_solution_that_no_longer_passes_its_check_fails_the_build(project):
+    scratch.edit(project / NOTEBOOK, "largest = df[feature_cols].max().idxmax()\n",
+                 "largest = df[feature_cols].max().idxmin()\n")
+    result = scratch.build(project)
+    assert result.returncode != 0
+    line = line_of(project / NOTEBOOK, "ranges = df[feature_cols].describe()")  # the solution cell
+    assert (f"{NOTEBOOK}:{line}: this solution does not pass its exercise's check; it printed "
+            "'The reference solution does NOT pass this check.'") in result.output
+
+
 def test_a_broken_internal_link(project):
     scratch.edit(project / LESSON, "## Summary\n", "## Summary\n\nSee [the glossary](glossary.md).\n")
     result = scratch.build(project)

@@ -131,15 +131,21 @@ def test_notebook_converts_with_a_python_kernel(source):
 def test_the_checker_says_plainly_whether_an_answer_is_right(capsys):
     namespace = {}
     exec(exercises.setup_cells()[1], namespace)
-    check = namespace["check"]
+    check, verdict = namespace["check"], namespace["_verdict"]
     expected = exercises.fingerprint((497, "Issue_Size"))
-    assert check((497.0, " issue_size"), expected, "count the weights") is True  # 497 == 497.0, case
-    assert "Correct!" in capsys.readouterr().out
-    assert check((..., "Issue_Size"), expected, "count the weights") is False
+    assert check((497.0, " issue_size"), expected, "count the weights") is None  # Jupyter shows no Out[]
+    assert "Correct!" in capsys.readouterr().out  # 497 == 497.0, and case does not matter
+    assert verdict((497.0, " issue_size"), expected, "count the weights", 3, False) is True
+    capsys.readouterr()
+    check((..., "Issue_Size"), expected, "count the weights")
     said = capsys.readouterr().out
     assert said.startswith("Not yet: replace each ...") and "Hint: count the weights" in said
-    assert check((498, "Issue_Size"), expected, "count the weights") is False
+    check((498, "Issue_Size"), expected, "count the weights")
     assert capsys.readouterr().out == "Not yet: that is not the expected answer.\nHint: count the weights\n"
+    check((497, "Issue_Size"), expected, reference=True)  # how a solution cell proves itself
+    assert capsys.readouterr().out == "The reference solution passes this check.\n"
+    check((498, "Issue_Size"), expected, reference=True)
+    assert capsys.readouterr().out == "The reference solution does NOT pass this check.\n"
     assert exercises.fingerprint(0.74215) == exercises.fingerprint(0.742) != exercises.fingerprint(0.743)
 
 
@@ -263,18 +269,36 @@ def test_solutions_are_collapsed_on_the_rendered_page():
     assert "cell-4" not in collapsed.split("<details")[2]
 
 
-def test_the_build_fails_on_a_check_that_passes_the_untouched_starter():
+def _said(cell, text):
+    import nbformat
+
+    cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=text)]
+
+
+def test_the_build_proves_every_exercise_and_names_the_cell_that_fails():
+    """What the executed notebook printed proves each exercise: the check after the untouched
+    starter said "Not yet" with a hint, and the solution's own check passed."""
     import nbformat
 
     source = SOURCES[0]
     executed = nbformat.reads(notebooks.to_ipynb(source), as_version=4)
     checks = [c for c in executed.cells if "check" in c.metadata.get("tags", ())]
-    for cell in checks:
-        cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text="Not yet: ...\nHint: look\n")]
-    assert exercises.starters_in_build(source, executed) == []
-    checks[1].outputs = [nbformat.v4.new_output("stream", name="stdout", text="Correct! ...\n")]
-    line = next(c.first_lineno for c in code_cells(source) if c.source == checks[1].source)
-    assert exercises.starters_in_build(source, executed) == [
-        f"lessons_src/{source.name}:{line}: this check does not fail the untouched starter with a hint; "
-        "it printed 'Correct! ...'"
+    solutions = [c for c in executed.cells if c.cell_type == "code" and "solution" in c.metadata.get("tags", ())]
+    assert len(checks) == len(solutions) >= 3
+    for check, solution in zip(checks, solutions):
+        assert solution.source.endswith(f", reference=True)\n# Output: {exercises.REFERENCE_PASSES}")
+        _said(check, "Not yet: ...\nHint: look\n")
+        _said(solution, f"largest values: Issue_Size\n{exercises.REFERENCE_PASSES}\n")
+    proof = exercises.proven_in_build(source, executed)
+    assert (proof.exercises, proof.solutions_pass, proof.starters_fail, proof.problems) == (len(checks),) * 3 + ([],)
+
+    lines = {c.source: c.first_lineno for c in code_cells(source)}
+    _said(checks[1], "Correct! ...\n")  # a check that passes the untouched starter
+    solution_line = next(line for code, line in lines.items() if solutions[2].source.startswith(code.strip()))
+    _said(solutions[2], "The reference solution does NOT pass this check.\n")  # a changed solution
+    assert exercises.proven_in_build(source, executed).problems == [
+        f"lessons_src/{source.name}:{lines[checks[1].source]}: this check does not fail the untouched "
+        "starter with a hint; it printed 'Correct! ...'",
+        f"lessons_src/{source.name}:{solution_line}: this solution does not pass its exercise's check; "
+        "it printed 'The reference solution does NOT pass this check.'",
     ]
