@@ -11,6 +11,8 @@ from __future__ import annotations
 import ast
 import hashlib
 import importlib.metadata
+import json
+import os
 import platform
 from functools import lru_cache
 from pathlib import Path
@@ -37,15 +39,42 @@ def _module_file(dotted: str) -> Path | None:
     return None
 
 
+IMPORTS = CACHE_DIR / "imports.json"  # a file's content hash -> the project files it imports
+
+
 def _imported_files(path: Path) -> set[Path]:
     stat = path.stat()
     return set(_imported_files_of_version(path, stat.st_mtime_ns, stat.st_size))
 
 
+@lru_cache(maxsize=1)
+def _stored_imports() -> dict[str, list[str]]:
+    try:
+        return json.loads(IMPORTS.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
 @lru_cache(maxsize=None)
 def _imported_files_of_version(path: Path, _mtime_ns: int, _size: int) -> frozenset[Path]:
-    """The project files ``path`` imports, parsed once per version of the file."""
-    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    """The project files ``path`` imports: parsed once per content of the file, ever (the lists
+    are kept in the build cache, so a warm build parses nothing)."""
+    source = path.read_bytes()
+    digest = hashlib.sha256(source).hexdigest()[:32]
+    stored = _stored_imports()
+    if digest not in stored:
+        if len(stored) > 2000:  # old versions of files pile up as authors edit: start afresh
+            stored.clear()
+        stored[digest] = sorted(str(p.relative_to(ROOT)) for p in _parse_imports(path, source))
+        IMPORTS.parent.mkdir(parents=True, exist_ok=True)
+        tmp = IMPORTS.with_name(f".{IMPORTS.name}.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(stored, sort_keys=True), encoding="utf-8")
+        tmp.replace(IMPORTS)
+    return frozenset(ROOT / name for name in stored[digest])
+
+
+def _parse_imports(path: Path, source: bytes) -> set[Path]:
+    tree = ast.parse(source, filename=str(path))
     found: set[Path] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
@@ -61,7 +90,7 @@ def _imported_files_of_version(path: Path, _mtime_ns: int, _size: int) -> frozen
                 if file:
                     found.add(file)
     found.discard(path)
-    return frozenset(found)
+    return found
 
 
 def local_dependencies(path: Path) -> list[Path]:
