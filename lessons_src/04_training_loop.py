@@ -400,6 +400,14 @@ for call in range(1, 4):
 # after backward() number 3: gradient norm 0.0886
 
 
+# %% [markdown] tags=["solution"]
+# The weights never changed between the calls, so each `backward()` computes the very same gradient
+# and adds it to what `.grad` already holds: 0.0295, then twice that, then three times. A loop
+# without `zero_grad()` would step with the sum of every earlier gradient, most of them computed for
+# weights that no longer exist, and training would lurch around or diverge. Clearing the gradients
+# before each backward pass is what makes every step follow the current batch only.
+
+
 # %% [markdown]
 # ### Exercise 2: one big batch
 #
@@ -436,6 +444,15 @@ print(f"after 100 epochs: train loss {train_loss:.4f}, val loss {val_loss:.4f}, 
 # after 100 epochs: train loss 0.6360, val loss 0.5965, val acc 0.745
 
 
+# %% [markdown] tags=["solution"]
+# One step per epoch instead of 7 means a seventh as many updates, and the training loss ends at
+# 0.636 instead of the mini-batch run's 0.592: this model is simply less trained. Its validation
+# accuracy, 0.745, is above the mini-batch run's 0.706, yet its validation loss, 0.5965, is worse
+# than 0.5473. On 51 validation rows one IPO is worth 0.02 of accuracy, so a lead of two IPOs is
+# noise, not a reason to prefer an undertrained model. Many cheap, slightly noisy steps instead of a
+# few exact ones is why mini-batches are the default.
+
+
 # %% [markdown]
 # ### Exercise 3: a learning rate that is too eager
 #
@@ -469,3 +486,11 @@ print("lowest validation loss:", round(h["val_loss"][best], 4), "at epoch", best
 # epoch  80 | train loss 0.3964 acc 0.833 | val loss 0.8453 acc 0.627
 # epoch 100 | train loss 0.3500 acc 0.843 | val loss 0.9304 acc 0.608
 # lowest validation loss: 0.5426 at epoch 14
+
+
+# %% [markdown] tags=["solution"]
+# The training loss keeps falling, to 0.35, while the validation loss was lowest, 0.5426, at
+# epoch 14 and then climbed to 0.9304: for most of the run the network is memorising the 204
+# training rows rather than learning anything that carries over. A larger learning rate is not
+# simply faster training; here it overfits quickly. Spotting this and picking the best epoch is the
+# validation rows' job, never the test rows'; Lesson 6 turns it into a method, early stopping.

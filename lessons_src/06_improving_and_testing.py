@@ -507,6 +507,15 @@ print("prediction:", prediction)
 # prediction: no gain
 
 
+# %% [markdown] tags=["solution"]
+# With the same size and price but barely subscribed, the probability drops from 0.778 to 0.411,
+# below the decision threshold, so the model predicts no gain. Comparing two made-up rows that
+# differ only in demand is a simple way to see what a model has learned, and it is fair only because
+# both rows went through the saved preparation. But remember the final evaluation: this network
+# showed no evidence of beating logistic regression and fell below "always gain" on the later IPOs,
+# so the probability is a rough guess, not a forecast to trade on.
+
+
 # %% [markdown]
 # ### Exercise 2: more patience
 #
@@ -541,6 +550,14 @@ for patience in [10, 30]:
 # patience 30: stopped after epoch 54, best validation loss 0.5469 at epoch 24, validation accuracy 0.667
 
 kept_epoch, kept_val_loss = best_epoch, best_loss  # the run with a patience of 30
+
+
+# %% [markdown] tags=["solution"]
+# With more patience the loop waits out the flat stretch and keeps epoch 24, whose validation loss,
+# 0.5469, is a little lower than epoch 3's 0.5551. Its validation accuracy is lower, though: 0.667
+# against 0.745, four IPOs out of 51. The two measures disagree and both gaps are small, so 51
+# validation rows give thin evidence for either patience. The patience is a setting like any other,
+# chosen on validation rows, and cross-validation is the way to settle it, not the test rows.
 
 
 # %% [markdown]
@@ -585,3 +602,12 @@ print("always 'gain' on the recent rows:", round(recent_accuracy["always 'gain'"
 # logistic regression  accuracy on the recent rows 0.686
 # network (Lesson 4)   accuracy on the recent rows 0.647
 # always 'gain' on the recent rows: 0.745
+
+
+# %% [markdown] tags=["solution"]
+# Yes. Within the development rows the recent fifth gained 0.745 of the time against 0.485 before,
+# and both models trained on the past, at 0.686 and 0.647, fall below the 0.745 of always guessing
+# "gain", as they did on the later test IPOs. The gaps to "always gain" are only a few IPOs out of
+# 51, but the jump in the gain rate itself is large, and it is the warning. A time-ordered
+# validation split, made before the test rows are ever touched, would have raised the alarm: when a
+# model will be used on future data, validate in time order too.
