@@ -33,7 +33,6 @@ executes nothing.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import hashlib
 import json
 import logging
@@ -49,6 +48,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from course import ROOT, cache, data
+
+# asyncio is imported where the pool runs, not here: a warm build executes nothing and skips it.
 
 REPORT = cache.CACHE_DIR / "execution.json"
 RUNS = cache.CACHE_DIR / "runs"  # one record per executed item key: its time and peak memory
@@ -316,6 +317,8 @@ class Pool:
 
     # subprocesses (figure modules, pages), measured by the kernel's own accounting
     def run_measured(self, args: list[str], cwd: Path) -> Finished:
+        import asyncio
+
         with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
             start = time.perf_counter()
             with self.lock:
@@ -346,6 +349,8 @@ class Pool:
                     pass
 
     async def figures(self, item: Item) -> Outcome:
+        import asyncio
+
         from course import figures
 
         done = await asyncio.to_thread(
@@ -360,6 +365,8 @@ class Pool:
         return Outcome(item, False, done.seconds, done.peak_bytes)
 
     async def page(self, item: Item) -> Outcome:
+        import asyncio
+
         from course import pages
 
         done = await asyncio.to_thread(
@@ -383,6 +390,8 @@ class Pool:
         return self.workdir
 
     async def notebook(self, item: Item, start_lock: asyncio.Lock) -> Outcome:
+        import asyncio
+
         import nbformat
         from nbclient import NotebookClient
         from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
@@ -452,6 +461,8 @@ class Pool:
 
     async def _start_kernel(self, client, item: Item, start_lock: asyncio.Lock) -> None:
         """Start the notebook's kernel, one start at a time; try again if a start fails."""
+        import asyncio
+
         for attempt in range(1, KERNEL_START_TRIES + 1):
             async with start_lock:
                 if self.stopping:
@@ -525,6 +536,8 @@ def execute(csv_path: Path, items: list[Item] | None = None, shard: str | None =
     todo = [item for item in mine if not item.cached()]
     fresh: dict[str, Outcome] = {}
     if todo:
+        import asyncio
+
         seconds = recorded_seconds()
         todo.sort(key=lambda item: (-seconds.get(item.name, DEFAULT_SECONDS), item.name))
         for outcome in asyncio.run(_run_all(todo, n_jobs, n_threads, csv_path)):
@@ -543,6 +556,8 @@ def execute(csv_path: Path, items: list[Item] | None = None, shard: str | None =
 
 
 async def _run_all(todo: list[Item], n_jobs: int, n_threads: int, csv_path: Path) -> list[Outcome]:
+    import asyncio
+
     pool = Pool(n_jobs, n_threads, csv_path)
     slots = asyncio.Semaphore(n_jobs)
     start_lock = asyncio.Lock()
