@@ -189,10 +189,39 @@ def render(source: Path, ipynb: Path, executed, stored: Path) -> Rendered:
     RENDER_CACHE.mkdir(parents=True, exist_ok=True)
     tmp = stored.with_suffix(".tmp")
     counts = [proof.exercises, proof.solutions_pass, proof.starters_fail]
-    tmp.write_text(json.dumps({"html": html, "css": css, "toc_tokens": toc_tokens, "exercises": counts}),
-                   encoding="utf-8")
+    cells = [  # what each code cell printed, for the tests (run_for_tests)
+        {"source": c.source, "tags": list(c.metadata.get("tags", ())), "stdout": _stdout(c)}
+        for c in executed.cells if c.cell_type == "code"
+    ]
+    tmp.write_text(json.dumps({"html": html, "css": css, "toc_tokens": toc_tokens, "exercises": counts,
+                               "cells": cells}), encoding="utf-8")
     tmp.replace(stored)
     return Rendered(source, ipynb, html, css, toc_tokens, tuple(counts))
+
+
+def _stdout(cell) -> str:
+    return "".join(o.get("text", "") for o in cell.get("outputs", []) if o.get("name") == "stdout")
+
+
+def run_for_tests(source: Path, csv_path: Path) -> dict:
+    """The notebook as the build executed it, for the tests, from the same cache: the first
+    notebook asked for executes every notebook whose result is not cached, in the build's pool,
+    while the tests on other workers wait. ``cells``: each code cell's source, tags and stdout.
+    A notebook that fails raises ``ExecutionError`` naming its cell."""
+    from filelock import FileLock
+
+    from course import execution
+
+    RENDER_CACHE.mkdir(parents=True, exist_ok=True)
+    stored = RENDER_CACHE / f"{build_key(source)[:32]}.json"
+    with FileLock(str(RENDER_CACHE / "tests.lock")):
+        if not stored.is_file():
+            try:
+                execution.execute(csv_path, kinds=("notebook",))
+            except execution.ExecutionError:  # some notebook failed: say whether this one does
+                mine = [item for item in execution.all_items() if item.path == Path(source)]
+                execution.execute(csv_path, items=mine)
+        return json.loads(stored.read_text(encoding="utf-8"))
 
 
 def _evict(used: set[str]) -> None:

@@ -7,11 +7,13 @@ prose (`` `{python} expr` ``, see ``course.prose``) is evaluated in that namespa
 ``figures`` there is the lesson's own figure module, so captions and alt text can quote what the
 figure computed.
 
-The tests run pages in-process (``course.pytest_plugin``). The build needs the values of the
-inline expressions and how long each page's code runs (for its time estimate): it runs each lesson
-page in a fresh Python process (``python -m course.pages``), at most as many at once as the machine
-has cores, and caches the result under ``.cache/build/pages`` by a key of the page, its figure
-module, the local modules they import, the dataset and the library versions.
+The build needs the values of the inline expressions and how long each page's code runs (for its
+time estimate): it runs each lesson page in a fresh Python process (``python -m course.pages``),
+at most as many at once as the machine has cores, and caches the result (what each block
+printed, the inline values, the run time) under ``.cache/build/pages`` by a key of the page, its
+figure module, the local modules they import, the dataset and the library versions. The tests
+check what that same run printed (``run_for_tests``, ``course.pytest_plugin``): a page's code
+runs once for the build and the tests together.
 """
 
 from __future__ import annotations
@@ -138,6 +140,14 @@ class PageRun:
     values: dict[str, str]  # inline expression -> rendered value
 
 
+class BlockFailed(PageError):
+    """A block of the page raised: what the blocks before it printed, and the error."""
+
+    def __init__(self, message: str, lineno: int, printed: list[str]):
+        super().__init__(message)
+        self.lineno, self.printed = lineno, printed
+
+
 def run_page(page: Path) -> PageRun:
     """Run every block of ``page`` in the current folder, then its inline expressions."""
     namespace = {"__name__": "__main__"}
@@ -145,7 +155,10 @@ def run_page(page: Path) -> PageRun:
     filename = relative(page)
     for block in python_blocks(page):
         if not skipped(block):
-            printed.append(snippets.run(block.code, namespace, filename, block.lineno + 1))
+            try:
+                printed.append(snippets.run(block.code, namespace, filename, block.lineno + 1))
+            except snippets.SnippetError as exc:
+                raise BlockFailed(str(exc), block.lineno, printed) from None
     return PageRun(printed, inline_values(page, namespace))
 
 
@@ -208,6 +221,41 @@ def runs_for(pages: list[Path], csv_path: Path, jobs: int | None = None) -> dict
             if stale.stem not in used:
                 stale.unlink()
     return out
+
+
+def run_for_tests(page: Path, csv_path: Path) -> dict:
+    """The page's run for the tests, as the build makes it (and from the same cache): the first
+    page asked for runs every lesson page whose run is not cached, in the build's pool, while
+    the tests on other workers wait for it. A page whose code fails is run again by itself, to
+    tell what its blocks printed before the error (``failed``: the block's line and the error)."""
+    from filelock import FileLock
+
+    from course import execution
+
+    RUN_CACHE.mkdir(parents=True, exist_ok=True)
+    with FileLock(str(RUN_CACHE / "tests.lock")):
+        stored = RUN_CACHE / f"{run_key(page)[:32]}.json"
+        if not stored.is_file():
+            try:
+                execution.execute(csv_path, kinds=("page",))
+            except execution.ExecutionError:
+                pass  # a page failed; this one is told apart below
+        if stored.is_file():
+            return json.loads(stored.read_text(encoding="utf-8"))
+    workdir = Path(tempfile.mkdtemp(prefix="page-run-"))
+    try:
+        shutil.copyfile(csv_path, workdir / data.FILENAME)
+        result = subprocess.run(
+            [sys.executable, "-m", "course.pages", str(page)], cwd=workdir, capture_output=True, text=True,
+            env={**os.environ, "MPLBACKEND": "Agg", "PYTHONPATH": str(ROOT)},
+        )
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    try:
+        return json.loads(result.stdout)
+    except ValueError:
+        lines = result.stderr.strip().splitlines()
+        raise PageError(lines[-1] if lines else f"{relative(page)}: the page's code failed") from None
 
 
 def substitute(markdown: str, values: dict[str, str], filename: str) -> str:
@@ -277,7 +325,11 @@ def main(argv: list[str]) -> int:
     start = time.perf_counter()
     try:
         run = run_page(page)
-    except (PageError, snippets.SnippetError) as exc:
+    except BlockFailed as exc:  # the tests report each block: they read what the run got to
+        json.dump({"printed": exc.printed, "failed": {"lineno": exc.lineno, "error": str(exc)}}, sys.stdout)
+        print(str(exc).splitlines()[0], file=sys.stderr)
+        return 1
+    except PageError as exc:
         print(str(exc).splitlines()[0], file=sys.stderr)
         return 1
     seconds = round(time.perf_counter() - start, 2)

@@ -1,12 +1,18 @@
 """pytest plugin: every Python block of every page under ``docs/`` is a test.
 
 Blocks are found by pytest-codeblocks' parser (so its ``<!--pytest.mark.skip(reason=...)-->``
-markers work), and run here, because a lesson page is one program a reader runs top to bottom:
+markers work), and run as one program, because a lesson page is one program a reader runs top
+to bottom:
 
-- blocks of a page share one namespace, in page order (running one block runs those before it);
+- blocks of a page share one namespace, in page order;
 - they run in a scratch folder that holds the verified ``indian_ipo.csv``, so
   ``pd.read_csv("indian_ipo.csv")`` works as on the reader's machine;
 - each block's stdout must equal its ``# Output:`` comments (see ``course.snippets``).
+
+A lesson page runs once, in a fresh Python process, and the build and the tests share that run
+(``course.pages.run_for_tests``): each block's test checks what the block printed there, or
+reports the error it raised, or that an earlier block failed first. Other pages' blocks, and
+every page under ``--update-outputs`` (which rewrites comments as it goes), run here.
 """
 
 from __future__ import annotations
@@ -167,6 +173,38 @@ class LessonPage(pytest.File):
         if self.path.parent == pages.LESSONS:
             yield ProseItem.from_parent(self, name="prose numbers")
 
+    def page_run(self) -> dict | None:
+        """A lesson page's run, as the build makes it (None elsewhere, and when outputs are
+        being rewritten: those blocks run here, in this process)."""
+        if self.path.parent != pages.LESSONS or self.config.getoption("--update-outputs"):
+            return None
+        if not hasattr(self, "_run"):
+            self._run = pages.run_for_tests(self.path, data.dataset_path())
+            ran = [b for b in self.blocks if not pages.skipped(b)]
+            self.printed = {b.lineno: out for b, out in zip(ran, self._run["printed"])}
+        return self._run
+
+    def check_block(self, block) -> None:
+        """Check a block against the page's run: it printed what its comments document."""
+        filename = str(self.path.relative_to(ROOT))
+        run = self.page_run()
+        failed = run.get("failed")
+        if block.lineno not in self.printed:
+            if failed and failed["lineno"] == block.lineno:
+                raise snippets.SnippetError(failed["error"])
+            raise snippets.SnippetError(
+                f"{filename}:{block.lineno}: not run: the block at line {failed['lineno']} failed first"
+                if failed else f"{filename}:{block.lineno}: the page's run printed nothing for this block")
+        printed = self.printed[block.lineno]
+        if block.expected_output is not None:  # pytest-codeblocks' own marker
+            if printed != block.expected_output:
+                raise snippets.SnippetError(
+                    f"{filename}:{block.lineno}: expected\n{block.expected_output}got\n{printed}")
+            return
+        problem = snippets.compare(snippets.expected_output(block.code, block.lineno + 1), printed, filename)
+        if problem:
+            raise snippets.SnippetError(problem)
+
     def run_block(self, block) -> None:
         if block.lineno in self.done:
             return
@@ -202,6 +240,9 @@ class SnippetItem(pytest.Item):
 
     def runtest(self):
         page = self.parent
+        if page.page_run() is not None:
+            page.check_block(self.block)
+            return
         for earlier in page.blocks:
             if earlier.lineno >= self.block.lineno:
                 break
@@ -239,9 +280,13 @@ class ProseItem(pytest.Item):
 
     def runtest(self):
         page = self.parent
-        for block in page.blocks:
-            if not pages.skipped(block):
-                page.run_block(block)
+        run = page.page_run()
+        if run is not None and run.get("failed"):
+            raise snippets.SnippetError(run["failed"]["error"])
+        if run is None:
+            for block in page.blocks:
+                if not pages.skipped(block):
+                    page.run_block(block)
         text = self.path.read_text(encoding="utf-8")
         filename = str(self.path.relative_to(ROOT))
         found = prose.scan(prose.page_prose(text), filename, prose.literals_of(text))
@@ -249,12 +294,15 @@ class ProseItem(pytest.Item):
         if notebook.is_file():  # a phrase the page declares for its notebook alone is used too
             shared = notebook.read_text(encoding="utf-8")
             found.unused_literals = [p for p in found.unused_literals if p not in shared]
-        cwd = os.getcwd()
-        os.chdir(self.config._lesson_workdir)
-        try:
-            values = pages.inline_values(self.path, page.namespace, found)
-        finally:
-            os.chdir(cwd)
+        if run is not None:
+            values = {i.expr: run["values"][i.expr] for i in found.inline if i.expr in run["values"]}
+        else:
+            cwd = os.getcwd()
+            os.chdir(self.config._lesson_workdir)
+            try:
+                values = pages.inline_values(self.path, page.namespace, found)
+            finally:
+                os.chdir(cwd)
         printed = "".join(page.printed[b.lineno] for b in page.blocks if b.lineno in page.printed)
         printed += "".join(f"\n{v}\n" for v in values.values())
         check_prose(self.config, filename, found, printed, values)

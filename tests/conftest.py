@@ -42,26 +42,36 @@ def shared_dir(tmp_path_factory, worker_id: str) -> Path:
 
 
 @pytest.fixture(scope="session")
-def lesson_page_runs(tmp_path_factory, worker_id) -> dict[Path, dict]:
-    """Every lesson page's run (printed output, inline values), as the build makes it: run in the
-    build's pool into this project's build cache once per test run, whatever the workers."""
-    from filelock import FileLock
+def lesson_page_runs() -> dict[Path, dict]:
+    """Every lesson page's run (what each block printed, inline values), as the build makes it:
+    run in the build's pool into this project's build cache once per test run, whatever the
+    workers (the page tests read the same runs)."""
+    from course import data, pages
 
-    from course import data, execution, pages
+    runs = {page: pages.run_for_tests(page, data.dataset_path()) for page in sorted(pages.LESSONS.glob("*.md"))}
+    failed = [run["failed"]["error"] for run in runs.values() if run.get("failed")]
+    assert not failed, "\n".join(failed)
+    return runs
 
-    with FileLock(str(shared_dir(tmp_path_factory, worker_id) / "page-runs.lock")):
-        execution.execute(data.dataset_path(), kinds=("page",))
-        return pages.runs_for(sorted(pages.LESSONS.glob("*.md")), data.dataset_path())
+
+@pytest.fixture(scope="session")
+def lesson_notebook_runs() -> dict[Path, dict]:
+    """Every companion notebook, executed as the build executes it, into this project's build
+    cache, once per test run (the notebook tests read the same results)."""
+    from course import data, notebooks
+
+    return {source: notebooks.run_for_tests(source, data.dataset_path()) for source in notebooks.sources()}
 
 
-def page_runs_into(project: Path) -> None:
-    """Give a scratch project this project's cached page runs (and their time records)."""
+def runs_into(project: Path) -> None:
+    """Give a scratch project this project's cached page runs and executed notebooks (and their
+    time records): what the tests have made already."""
     import shutil
 
     from course import execution
 
     for item in execution.all_items():
-        if item.kind == "page":
+        if item.kind in ("page", "notebook"):
             for source in [*item.outputs, execution.RUNS / f"{item.key[:32]}.json"]:
                 target = project / source.relative_to(ROOT)
                 target.parent.mkdir(parents=True, exist_ok=True)
@@ -69,9 +79,10 @@ def page_runs_into(project: Path) -> None:
 
 
 @pytest.fixture(scope="session")
-def shared_build(tmp_path_factory, worker_id, lesson_page_runs) -> Build:
+def shared_build(tmp_path_factory, worker_id, lesson_page_runs, lesson_notebook_runs) -> Build:
     """The whole site, built with --strict once per test run, whatever the workers: from cold,
-    except for the lesson pages' runs, which the tests have made once already.
+    except for the lesson pages' runs and the executed notebooks, which the tests have made once
+    already (the sharded build executes everything from empty caches).
 
     The first worker that needs it builds it; the others wait for that build and read it.
     """
@@ -82,7 +93,7 @@ def shared_build(tmp_path_factory, worker_id, lesson_page_runs) -> Build:
     with FileLock(str(folder) + ".lock"):
         if not done.is_file():
             project = scratch.scratch_copy(folder / "project")
-            page_runs_into(project)
+            runs_into(project)
             result = scratch.build(project)
             (folder / "build.log").write_text(result.output, encoding="utf-8")
             done.write_text(json.dumps({"returncode": result.returncode}), encoding="utf-8")

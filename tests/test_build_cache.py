@@ -3,6 +3,8 @@
 Executions are counted from the build log (notebooks executed, figure files drawn), never timed.
 """
 
+import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -32,9 +34,13 @@ def rebuild(project):
     return scratch.executions(result)
 
 
-def test_cold_build_executes_everything(cold):
+def test_cold_build_executes_what_the_tests_have_not(cold):
+    """The run's build starts with the notebooks the notebook tests executed (the sharded build
+    executes everything from empty caches: tests/test_shards.py)."""
     _, log = cold
-    assert scratch.executions(log) == {"notebooks": N_NOTEBOOKS, "figures": N_FIGURE_FILES}
+    assert scratch.executions(log) == {"notebooks": 0, "figures": N_FIGURE_FILES}
+    assert "Ran page" not in log
+    assert f"{N_NOTEBOOKS} notebooks, proven when each was executed" in log
 
 
 def test_warm_rebuild_executes_nothing(cold):
@@ -59,15 +65,40 @@ def test_editing_one_figure_redraws_only_that_figure(cold):
     assert rebuild(project) == {"notebooks": 0, "figures": 2}  # class-balance, light and dark
 
 
+def stale_items(project) -> set[tuple[str, str]]:
+    """(kind, name) of each item whose results the project's cache lacks, as a build sees it."""
+    code = ("import json; from course import execution; "
+            "print(json.dumps([[i.kind, i.name] for i in execution.all_items() if not i.cached()]))")
+    result = scratch.run([sys.executable, "-c", code], project)
+    assert result.returncode == 0, result.output
+    return {tuple(item) for item in json.loads(result.stdout)}
+
+
 def test_editing_a_helper_the_figures_import_redraws_them(cold):
     project, _ = cold
-    scratch.edit(project / "course" / "data.py", '"""The verified dataset', '"""The verified (hash-checked) dataset')
-    drawn = rebuild(project)
-    assert drawn["notebooks"] == 0
-    data_module = ROOT / "course" / "data.py"
-    importing = [p for p in figures.figure_modules() if data_module in cache.local_dependencies(p)]
-    expected = 2 * sum(len(figures.declared_figures(p)) for p in importing)
-    assert expected and drawn["figures"] == expected
+    # course/data.py, which every figure module imports (through course.ipo or directly): its
+    # edit makes exactly the importing figure modules stale, and the runs of their lessons' pages
+    # (a page's inline values may quote its figure module), and no notebook.
+    data_module = project / "course" / "data.py"
+    original = data_module.read_text()
+    scratch.edit(data_module, '"""The verified dataset', '"""The verified (hash-checked) dataset')
+    importing = [p for p in figures.figure_modules() if ROOT / "course" / "data.py" in cache.local_dependencies(p)]
+    pages = [f"docs/lessons/{p.stem.replace('_', '-')}.md" for p in importing]
+    assert importing and stale_items(project) == (
+        {("figures", str(p.relative_to(ROOT))) for p in importing} | {("page", page) for page in pages})
+    data_module.write_text(original)
+    assert stale_items(project) == set()
+    # A build redraws what a helper's edit made stale: a new helper, imported by one module.
+    helper = project / "course" / "bar_style.py"
+    helper.write_text('WIDTH = 0.6\n')
+    module = project / "assets" / "figures" / "01_deep_learning_fundamentals.py"
+    scratch.edit(module, "from course import data, ipo\n", "from course import bar_style, data, ipo  # noqa: F401\n")
+    one_module = 2 * len(figures.declared_figures(ROOT / "assets" / "figures" / module.name))
+    assert rebuild(project) == {"notebooks": 0, "figures": one_module}
+    helper.write_text('WIDTH = 0.5\n')
+    assert stale_items(project) == {("figures", "assets/figures/01_deep_learning_fundamentals.py"),
+                                    ("page", "docs/lessons/01-deep-learning-fundamentals.md")}
+    assert rebuild(project) == {"notebooks": 0, "figures": one_module}
 
 
 def generated_files(site: Path) -> dict[str, bytes]:

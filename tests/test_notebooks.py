@@ -21,6 +21,68 @@ def test_every_lesson_has_a_notebook():
 
 @pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.name)
 def test_notebook_runs_and_prints_its_documented_output(source, tmp_path, monkeypatch, pytestconfig, request):
+    """The notebook as the build executes it (in a Jupyter kernel, in the build's pool, from the
+    same cache): every code cell prints what its ``# Output:`` comments say, every exercise is
+    proven (the untouched starter fails its check with a hint, the solution passes it), and every
+    number in its Markdown is bound."""
+    if pytestconfig.getoption("--update-outputs"):
+        return _run_in_process(source, tmp_path, monkeypatch, pytestconfig, request)
+    import nbformat
+
+    filename = str(source.relative_to(ROOT))
+    cells = code_cells(source)
+    assert cells, f"{filename} has no code cells"
+    run = notebooks.run_for_tests(source, data.dataset_path())
+    executed = run["cells"]
+    setup = len(exercises.setup_cells())  # the generated set-up cells come first: data, then `check`
+    assert len(executed) == setup + len(cells)
+    printed = [cell["stdout"] for cell in executed[:setup]]
+    problems, checked = [], 0
+    for cell, done in zip(cells, executed[setup:]):
+        assert done["source"].startswith(cell.source.strip()), f"{filename}:{cell.first_lineno}"
+        if {"starter", "check"} & set(cell.tags):  # what they print is the exercise proof's to judge
+            continue
+        printed.append(done["stdout"])
+        # A solution cell ends with its check, added by the build: its output is documented too.
+        expected = snippets.expected_output(done["source"], cell.first_lineno)
+        problem = snippets.compare(expected, done["stdout"], filename)
+        if problem:
+            problems.append(problem)
+        checked += len(expected)
+    notebook = nbformat.v4.new_notebook()
+    for done in executed:
+        out = nbformat.v4.new_code_cell(done["source"], metadata={"tags": done["tags"]})
+        out.outputs = [nbformat.v4.new_output("stream", name="stdout", text=done["stdout"])]
+        notebook.cells.append(out)
+    proof = exercises.proven_in_build(source, notebook)
+    if proof.exercises != len([c for c in cells if "starter" in c.tags]) or proof.exercises < 3:
+        proof.problems.append(f"{filename}: {proof.exercises} exercises proven; every notebook has at least three")
+    pytestconfig._exercise_proofs[filename] = proof
+    problems += proof.problems
+    if problems:
+        pytest.fail("\n".join(problems), pytrace=False)
+    # The numbers in the Markdown cells: shown by the notebook's own output, or declared on its page.
+    check_notebook_prose(pytestconfig, source, "".join(printed))
+    assert checked, f"{filename} documents no output at all"
+
+
+def check_notebook_prose(pytestconfig, source, printed: str) -> None:
+    filename = str(source.relative_to(ROOT))
+    text = source.read_text(encoding="utf-8")
+    literals = prose.literals_of(pages.notebook_page(source).read_text(encoding="utf-8"))
+    found = prose.scan(prose.notebook_prose(text), filename, literals)
+    found.unused_literals = []  # the page's literals need not all appear in its notebook
+    for inline in found.inline:
+        found.problems.append(f"{filename}:{inline.lineno}: notebooks print values; "
+                              "`{python} ...` works on lesson pages only")
+    try:
+        check_prose(pytestconfig, filename, found, printed, None)
+    except prose.ProseError as exc:
+        pytest.fail(str(exc), pytrace=False)
+
+
+def _run_in_process(source, tmp_path, monkeypatch, pytestconfig, request):
+    """``make outputs``: run the notebook's source here, cell by cell, and rewrite its comments."""
     shutil.copyfile(data.dataset_path(), tmp_path / data.FILENAME)
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("MPLBACKEND", "Agg")
@@ -86,18 +148,7 @@ def test_notebook_runs_and_prints_its_documented_output(source, tmp_path, monkey
     pytestconfig._exercise_proofs[filename] = proof
     if proof.problems:
         pytest.fail("\n".join(proof.problems), pytrace=False)
-    # The numbers in the Markdown cells: shown by the notebook's own output, or declared on its page.
-    text = source.read_text(encoding="utf-8")
-    literals = prose.literals_of(pages.notebook_page(source).read_text(encoding="utf-8"))
-    found = prose.scan(prose.notebook_prose(text), filename, literals)
-    found.unused_literals = []  # the page's literals need not all appear in its notebook
-    for inline in found.inline:
-        found.problems.append(f"{filename}:{inline.lineno}: notebooks print values; "
-                              "`{python} ...` works on lesson pages only")
-    try:
-        check_prose(pytestconfig, filename, found, "".join(printed), None)
-    except prose.ProseError as exc:
-        pytest.fail(str(exc), pytrace=False)
+    check_notebook_prose(pytestconfig, source, "".join(printed))
     if pytestconfig.getoption("--update-outputs"):
         return
     assert checked, f"{filename} documents no output at all"
