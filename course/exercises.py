@@ -91,8 +91,11 @@ def check(answer, expected, hint="", digits=3, reference=False):
 def _verdict(answer, expected, hint, digits, reference):
     if reference:
         passed = not _unanswered(answer) and _fingerprint(answer, digits) == expected
-        print("The reference solution passes this check." if passed else
-              "The reference solution does NOT pass this check.")
+        if passed:
+            print("The reference solution passes this check.")
+        else:  # what an author pastes into a new check
+            print(f"The reference solution does NOT pass this check: its answer's fingerprint is "
+                  f"{_fingerprint(answer, digits)!r}.")
         return passed
     if _unanswered(answer):
         print("Not yet: replace each ... in the cell above with your answer, run it, then run this check again.")

@@ -203,11 +203,12 @@ def _stdout(cell) -> str:
     return "".join(o.get("text", "") for o in cell.get("outputs", []) if o.get("name") == "stdout")
 
 
-def run_for_tests(source: Path, csv_path: Path) -> dict:
+def run_for_tests(source: Path, csv_path: Path, among: list[Path] | None = None) -> dict:
     """The notebook as the build executed it, for the tests, from the same cache: the first
-    notebook asked for executes every notebook whose result is not cached, in the build's pool,
-    while the tests on other workers wait. ``cells``: each code cell's source, tags and stdout.
-    A notebook that fails raises ``ExecutionError`` naming its cell."""
+    notebook asked for executes every notebook of ``among`` (those this test session checks;
+    default: just this one) whose result is not cached, in the build's pool, while the tests on
+    other workers wait. ``cells``: each code cell's source, tags and stdout. A notebook that
+    fails raises ``ExecutionError`` naming its cell."""
     from filelock import FileLock
 
     from course import execution
@@ -216,10 +217,12 @@ def run_for_tests(source: Path, csv_path: Path) -> dict:
     stored = RENDER_CACHE / f"{build_key(source)[:32]}.json"
     with FileLock(str(RENDER_CACHE / "tests.lock")):
         if not stored.is_file():
+            wanted = {Path(p).resolve() for p in (among or [])} | {Path(source).resolve()}
+            items = [item for item in execution.all_items() if item.kind == "notebook" and item.path in wanted]
             try:
-                execution.execute(csv_path, kinds=("notebook",))
+                execution.execute(csv_path, items=items)
             except execution.ExecutionError:  # some notebook failed: say whether this one does
-                mine = [item for item in execution.all_items() if item.path == Path(source)]
+                mine = [item for item in items if item.path == Path(source).resolve()]
                 execution.execute(csv_path, items=mine)
         return json.loads(stored.read_text(encoding="utf-8"))
 

@@ -223,11 +223,12 @@ def runs_for(pages: list[Path], csv_path: Path, jobs: int | None = None) -> dict
     return out
 
 
-def run_for_tests(page: Path, csv_path: Path) -> dict:
+def run_for_tests(page: Path, csv_path: Path, among: list[Path] | None = None) -> dict:
     """The page's run for the tests, as the build makes it (and from the same cache): the first
-    page asked for runs every lesson page whose run is not cached, in the build's pool, while
-    the tests on other workers wait for it. A page whose code fails is run again by itself, to
-    tell what its blocks printed before the error (``failed``: the block's line and the error)."""
+    page asked for runs every page of ``among`` (the lesson pages this test session checks;
+    default: just this one) whose run is not cached, in the build's pool, while the tests on
+    other workers wait for it. A page whose code fails is run again by itself, to tell what its
+    blocks printed before the error (``failed``: the block's line and the error)."""
     from filelock import FileLock
 
     from course import execution
@@ -236,8 +237,10 @@ def run_for_tests(page: Path, csv_path: Path) -> dict:
     with FileLock(str(RUN_CACHE / "tests.lock")):
         stored = RUN_CACHE / f"{run_key(page)[:32]}.json"
         if not stored.is_file():
+            wanted = {Path(p).resolve() for p in (among or [])} | {Path(page).resolve()}
+            items = [item for item in execution.all_items() if item.kind == "page" and item.path in wanted]
             try:
-                execution.execute(csv_path, kinds=("page",))
+                execution.execute(csv_path, items=items)
             except execution.ExecutionError:
                 pass  # a page failed; this one is told apart below
         if stored.is_file():

@@ -179,7 +179,9 @@ class LessonPage(pytest.File):
         if self.path.parent != pages.LESSONS or self.config.getoption("--update-outputs"):
             return None
         if not hasattr(self, "_run"):
-            self._run = pages.run_for_tests(self.path, data.dataset_path())
+            checked = sorted({item.path for item in self.session.items
+                              if isinstance(item, (SnippetItem, ProseItem)) and item.path.parent == pages.LESSONS})
+            self._run = pages.run_for_tests(self.path, data.dataset_path(), among=checked)
             ran = [b for b in self.blocks if not pages.skipped(b)]
             self.printed = {b.lineno: out for b, out in zip(ran, self._run["printed"])}
         return self._run

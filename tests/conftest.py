@@ -48,7 +48,8 @@ def lesson_page_runs() -> dict[Path, dict]:
     workers (the page tests read the same runs)."""
     from course import data, pages
 
-    runs = {page: pages.run_for_tests(page, data.dataset_path()) for page in sorted(pages.LESSONS.glob("*.md"))}
+    every = sorted(pages.LESSONS.glob("*.md"))
+    runs = {page: pages.run_for_tests(page, data.dataset_path(), among=every) for page in every}
     failed = [run["failed"]["error"] for run in runs.values() if run.get("failed")]
     assert not failed, "\n".join(failed)
     return runs
@@ -60,7 +61,8 @@ def lesson_notebook_runs() -> dict[Path, dict]:
     cache, once per test run (the notebook tests read the same results)."""
     from course import data, notebooks
 
-    return {source: notebooks.run_for_tests(source, data.dataset_path()) for source in notebooks.sources()}
+    every = notebooks.sources()
+    return {source: notebooks.run_for_tests(source, data.dataset_path(), among=every) for source in every}
 
 
 def runs_into(project: Path) -> None:
