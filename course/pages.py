@@ -140,10 +140,11 @@ class PageRun:
     values: dict[str, str]  # inline expression -> rendered value
 
 
-class BlockFailed(PageError):
-    """A block of the page raised: what the blocks before it printed, and the error."""
+class RunFailed(PageError):
+    """A block of the page (at ``lineno``) or an inline expression (``lineno`` None) raised:
+    what the blocks printed until then, and the error."""
 
-    def __init__(self, message: str, lineno: int, printed: list[str]):
+    def __init__(self, message: str, lineno: int | None, printed: list[str]):
         super().__init__(message)
         self.lineno, self.printed = lineno, printed
 
@@ -158,8 +159,11 @@ def run_page(page: Path) -> PageRun:
             try:
                 printed.append(snippets.run(block.code, namespace, filename, block.lineno + 1))
             except snippets.SnippetError as exc:
-                raise BlockFailed(str(exc), block.lineno, printed) from None
-    return PageRun(printed, inline_values(page, namespace))
+                raise RunFailed(str(exc), block.lineno, printed) from None
+    try:
+        return PageRun(printed, inline_values(page, namespace))
+    except PageError as exc:
+        raise RunFailed(str(exc), None, printed) from None
 
 
 def has_inline(page: Path) -> bool:
@@ -328,11 +332,9 @@ def main(argv: list[str]) -> int:
     start = time.perf_counter()
     try:
         run = run_page(page)
-    except BlockFailed as exc:  # the tests report each block: they read what the run got to
-        json.dump({"printed": exc.printed, "failed": {"lineno": exc.lineno, "error": str(exc)}}, sys.stdout)
-        print(str(exc).splitlines()[0], file=sys.stderr)
-        return 1
-    except PageError as exc:
+    except RunFailed as exc:  # the tests report each block: they read what the run got to
+        json.dump({"printed": exc.printed, "values": {}, "failed": {"lineno": exc.lineno, "error": str(exc)}},
+                  sys.stdout)
         print(str(exc).splitlines()[0], file=sys.stderr)
         return 1
     seconds = round(time.perf_counter() - start, 2)

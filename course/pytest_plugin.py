@@ -181,7 +181,10 @@ class LessonPage(pytest.File):
         if not hasattr(self, "_run"):
             checked = sorted({item.path for item in self.session.items
                               if isinstance(item, (SnippetItem, ProseItem)) and item.path.parent == pages.LESSONS})
-            self._run = pages.run_for_tests(self.path, data.dataset_path(), among=checked)
+            try:
+                self._run = pages.run_for_tests(self.path, data.dataset_path(), among=checked)
+            except pages.PageError as exc:  # no run at all: every item of the page says why, once run
+                self._run = {"printed": [], "values": {}, "failed": {"lineno": 0, "error": str(exc)}}
             ran = [b for b in self.blocks if not pages.skipped(b)]
             self.printed = {b.lineno: out for b, out in zip(ran, self._run["printed"])}
         return self._run
@@ -192,7 +195,7 @@ class LessonPage(pytest.File):
         run = self.page_run()
         failed = run.get("failed")
         if block.lineno not in self.printed:
-            if failed and failed["lineno"] == block.lineno:
+            if failed and failed["lineno"] in (block.lineno, 0):
                 raise snippets.SnippetError(failed["error"])
             raise snippets.SnippetError(
                 f"{filename}:{block.lineno}: not run: the block at line {failed['lineno']} failed first"
