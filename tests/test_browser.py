@@ -75,8 +75,11 @@ class Watched:
             self.problems.append(f"request to another host: {route.request.url}")
             route.abort()
 
-    def goto(self, url):
-        self.page.goto(url, wait_until="networkidle")
+    def goto(self, url, until="networkidle"):
+        """Open ``url``; by default, wait until the network has been idle for half a second (any
+        late request is seen). The tests that only read the page wait for its load event: the
+        page is complete then (Material's scripts run before it), and half a second sooner."""
+        self.page.goto(url, wait_until=until)
         return self.page
 
     def close(self):
@@ -148,7 +151,7 @@ def test_every_page_meets_wcag_aa(built_site, server, watched, scheme):
     found, per_rule = [], Counter()
     for rel in site_pages(built_site) + [Path("404.html")]:
         url = page_url(server, rel) if rel.name == "index.html" else f"{server}/{rel.as_posix()}"
-        page = w.goto(url)
+        page = w.goto(url, until="load")
         shown = page.evaluate("document.body.getAttribute('data-md-color-scheme')")
         assert shown == SCHEMES[scheme], f"{url}: shown in {shown}, not {SCHEMES[scheme]}"
         page.add_script_tag(path=AXE_JS)
@@ -281,7 +284,7 @@ def test_every_page_reflows_at_320px_and_200_percent_zoom(built_site, server, wa
     w = watched(viewport={"width": width, "height": 800})
     problems = []
     for rel in site_pages(built_site):
-        page = w.goto(page_url(server, rel))
+        page = w.goto(page_url(server, rel), until="load")
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         if overflow > 0:
             problems.append(f"{rel.parent}: the page scrolls sideways by {overflow}px")
