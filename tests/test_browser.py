@@ -64,8 +64,18 @@ class Watched:
         self.page = self.context.new_page()
         self.page.on("console", lambda m: m.type == "error" and self.problems.append(f"console: {m.text}"))
         self.page.on("pageerror", lambda e: self.problems.append(f"page error: {e}"))
-        self.page.on("requestfailed", lambda r: self.problems.append(f"failed: {r.url} {r.failure}"))
+        self.page.on("requestfailed", self._failed)
         self.page.on("response", lambda r: r.status >= 400 and self.problems.append(f"{r.status}: {r.url}"))
+        self.visit = 0  # how many pages this tab has opened
+        self.in_flight: dict = {}  # request -> the visit that sent it, until it is answered
+        self.page.on("request", lambda r: self.in_flight.__setitem__(r, self.visit))
+        self.page.on("requestfinished", lambda r: self.in_flight.pop(r, None))
+
+    def _failed(self, request):
+        sent_by = self.in_flight.pop(request, self.visit)
+        if sent_by < self.visit and "ERR_ABORTED" in (request.failure or ""):
+            return  # a request of the page the test left, cut off by leaving it: not the site's
+        self.problems.append(f"failed: {request.url} {request.failure}")
 
     def _route(self, route):
         host = urlparse(route.request.url).hostname
@@ -78,7 +88,15 @@ class Watched:
     def goto(self, url, until="networkidle"):
         """Open ``url``; by default, wait until the network has been idle for half a second (any
         late request is seen). The tests that only read the page wait for its load event: the
-        page is complete then (Material's scripts run before it), and half a second sooner."""
+        page is complete then (Material's scripts run before it), and half a second sooner.
+        Either way, a request the previous page still had in flight (its icon, say) is answered
+        first; one it sends as the test leaves is cut off by leaving, which is not a fault of
+        the site."""
+        for _ in range(500):
+            if not self.in_flight:
+                break
+            self.page.wait_for_timeout(10)
+        self.visit += 1
         self.page.goto(url, wait_until=until)
         return self.page
 
