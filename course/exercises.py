@@ -17,7 +17,8 @@ course site and verified), and one that defines ``check`` and the figures' light
 prove every exercise: the untouched starter fails its check with the hint as message, and the
 reference solution passes it. The build proves it in every notebook it executes (each solution
 cell ends with its check, run with ``reference=True``; see ``proven_in_build``), and
-``tests/test_notebooks.py`` proves it again while it runs each notebook's source.
+``tests/test_notebooks.py`` reads the same proof from the same executed notebook (``make outputs``
+runs a notebook's source in the test process instead, and proves it there with ``run_check``).
 """
 
 from __future__ import annotations
