@@ -17,15 +17,12 @@ course site and verified), and one that defines ``check`` and the figures' light
 prove every exercise: the untouched starter fails its check with the hint as message, and the
 reference solution passes it. The build proves it in every notebook it executes (each solution
 cell ends with its check, run with ``reference=True``; see ``proven_in_build``), and
-``tests/test_notebooks.py`` reads the same proof from the same executed notebook (``make outputs``
-runs a notebook's source in the test process instead, and proves it there with ``run_check``).
+``tests/test_notebooks.py`` reads the same proof from the same executed notebook.
 """
 
 from __future__ import annotations
 
-import io
 import re
-from contextlib import redirect_stdout
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -178,52 +175,17 @@ def setup_cells(site_url: str | None = None) -> list[str]:
     ]
 
 
-# ---- Proving the exercises, while a test runs a notebook's cells in one namespace ----
+# ---- Proving the exercises: what the executed notebook printed ----
 
 
 @dataclass
 class Proof:
-    """What running one notebook's exercises showed."""
+    """What one executed notebook showed of its exercises."""
 
     exercises: int = 0
     solutions_pass: int = 0
     starters_fail: int = 0
     problems: list[str] = field(default_factory=list)
-
-
-def run_quietly(code: str, namespace: dict, filename: str) -> str:
-    out = io.StringIO()
-    with redirect_stdout(out):
-        exec(compile(code, filename, "exec"), namespace)
-    return out.getvalue()
-
-
-def run_check(code: str, namespace: dict, filename: str) -> tuple[bool | None, str]:
-    """Run a check cell; return whether its ``check`` calls passed (None if it made none), and
-    what it printed."""
-    results = []
-    original = namespace["_verdict"]
-
-    def recording(*args, **kwargs):
-        results.append(original(*args, **kwargs))
-        return results[-1]
-
-    namespace["_verdict"] = recording
-    try:
-        printed = run_quietly(code, namespace, filename)
-    finally:
-        namespace["_verdict"] = original
-    return (all(results) if results else None), printed
-
-
-def answer_fingerprint(code: str, namespace: dict) -> str:
-    """The fingerprint of the first argument of the check call (to write into a new check)."""
-    import ast
-
-    call = next(n for n in ast.walk(ast.parse(code)) if isinstance(n, ast.Call) and getattr(n.func, "id", "") == "check")
-    value = eval(compile(ast.Expression(call.args[0]), "<check>", "eval"), namespace)
-    digits = next((eval(compile(ast.Expression(k.value), "<check>", "eval")) for k in call.keywords if k.arg == "digits"), 3)
-    return fingerprint(value, digits)
 
 
 def summary(exercises: int, solutions_pass: int, starters_fail: int) -> str:
