@@ -555,6 +555,13 @@ def execute(csv_path: Path, items: list[Item] | None = None, shard: str | None =
     return report
 
 
+def execute_for_tests(csv_path: Path, kind: str, paths: list[Path]) -> Report:
+    """Execute the items of ``kind`` (notebooks or pages) at ``paths`` whose results are not
+    cached: what a test session checks, in the pool, into the same cache as the build."""
+    wanted = {Path(p).resolve() for p in paths}
+    return execute(csv_path, items=[item for item in all_items() if item.kind == kind and item.path in wanted])
+
+
 async def _run_all(todo: list[Item], n_jobs: int, n_threads: int, csv_path: Path) -> list[Outcome]:
     import asyncio
 

@@ -217,13 +217,10 @@ def run_for_tests(source: Path, csv_path: Path, among: list[Path] | None = None)
     stored = RENDER_CACHE / f"{build_key(source)[:32]}.json"
     with FileLock(str(RENDER_CACHE / "tests.lock")):
         if not stored.is_file():
-            wanted = {Path(p).resolve() for p in (among or [])} | {Path(source).resolve()}
-            items = [item for item in execution.all_items() if item.kind == "notebook" and item.path in wanted]
             try:
-                execution.execute(csv_path, items=items)
+                execution.execute_for_tests(csv_path, "notebook", [*(among or []), source])
             except execution.ExecutionError:  # some notebook failed: say whether this one does
-                mine = [item for item in items if item.path == Path(source).resolve()]
-                execution.execute(csv_path, items=mine)
+                execution.execute_for_tests(csv_path, "notebook", [source])
         return json.loads(stored.read_text(encoding="utf-8"))
 
 

@@ -30,6 +30,7 @@ import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -181,13 +182,26 @@ def run_key(page: Path) -> str:
     return cache.key(Path(__file__), *extra)
 
 
-def _run_in_process(page: Path, workdir: Path) -> dict:
+@contextmanager
+def _workdir(csv_path: Path):
+    """A scratch folder holding the dataset, where pages run (removed afterwards)."""
+    workdir = Path(tempfile.mkdtemp(prefix="page-run-"))
+    try:
+        shutil.copyfile(csv_path, workdir / data.FILENAME)
+        yield workdir
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _run_in_process(page: Path, workdir: Path, failed_too: bool = False) -> dict:
+    """The page's run in a fresh Python process; with ``failed_too``, a run whose code failed
+    too (with ``failed``), rather than a PageError."""
     result = subprocess.run(
         [sys.executable, "-m", "course.pages", str(page)],
         cwd=workdir, capture_output=True, text=True,
         env={**os.environ, "MPLBACKEND": "Agg", "PYTHONPATH": str(ROOT)},
     )
-    if result.returncode != 0:
+    if result.returncode != 0 and not (failed_too and result.stdout.strip()):
         message = result.stderr.strip().splitlines()
         raise PageError(message[-1] if message else f"{relative(page)}: the page's code failed")
     return json.loads(result.stdout)
@@ -204,14 +218,10 @@ def runs_for(pages: list[Path], csv_path: Path, jobs: int | None = None) -> dict
         else:
             missing.append((page, stored))
     if missing:
-        workdir = Path(tempfile.mkdtemp(prefix="page-run-"))
-        try:
-            shutil.copyfile(csv_path, workdir / data.FILENAME)
+        with _workdir(csv_path) as workdir:
             jobs = jobs or max(1, min(len(missing), os.cpu_count() or 1))
             with ThreadPoolExecutor(max_workers=jobs) as pool:
                 runs = list(pool.map(lambda item: _run_in_process(item[0], workdir), missing))
-        finally:
-            shutil.rmtree(workdir, ignore_errors=True)
         RUN_CACHE.mkdir(parents=True, exist_ok=True)
         for (page, stored), run in zip(missing, runs):
             tmp = stored.with_suffix(".tmp")
@@ -241,28 +251,14 @@ def run_for_tests(page: Path, csv_path: Path, among: list[Path] | None = None) -
     with FileLock(str(RUN_CACHE / "tests.lock")):
         stored = RUN_CACHE / f"{run_key(page)[:32]}.json"
         if not stored.is_file():
-            wanted = {Path(p).resolve() for p in (among or [])} | {Path(page).resolve()}
-            items = [item for item in execution.all_items() if item.kind == "page" and item.path in wanted]
             try:
-                execution.execute(csv_path, items=items)
+                execution.execute_for_tests(csv_path, "page", [*(among or []), page])
             except execution.ExecutionError:
                 pass  # a page failed; this one is told apart below
         if stored.is_file():
             return json.loads(stored.read_text(encoding="utf-8"))
-    workdir = Path(tempfile.mkdtemp(prefix="page-run-"))
-    try:
-        shutil.copyfile(csv_path, workdir / data.FILENAME)
-        result = subprocess.run(
-            [sys.executable, "-m", "course.pages", str(page)], cwd=workdir, capture_output=True, text=True,
-            env={**os.environ, "MPLBACKEND": "Agg", "PYTHONPATH": str(ROOT)},
-        )
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
-    try:
-        return json.loads(result.stdout)
-    except ValueError:
-        lines = result.stderr.strip().splitlines()
-        raise PageError(lines[-1] if lines else f"{relative(page)}: the page's code failed") from None
+    with _workdir(csv_path) as workdir:
+        return _run_in_process(page, workdir, failed_too=True)
 
 
 def substitute(markdown: str, values: dict[str, str], filename: str) -> str:
