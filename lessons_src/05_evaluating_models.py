@@ -397,9 +397,9 @@ investor_threshold = 0.7  # the highest precision: fewest false alarms, at the c
 # Raising the threshold trades recall for precision: at 0.7 the network calls only 17 IPOs a gain
 # and is right on 0.941 of them, but it finds only 0.533 of the actual gainers. An investor who
 # hates false alarms would take a high threshold and accept missing many winners. Choosing it here,
-# on the validation rows, is the honest way: the test rows only score the chosen threshold, once,
-# at the end. But that precision rests on just 17 predictions out of 51 rows, so treat the exact
-# figures as rough.
+# on the validation rows, is the honest way: the test rows would then score the chosen threshold
+# once, at the end. But that precision rests on just 17 predictions out of 51 rows, so treat the
+# exact figures as rough.
 
 
 # %% [markdown]
@@ -442,9 +442,10 @@ most_important = weights.abs().idxmax()
 # at 0.451; the price and HNI demand barely register. The negative weight on `Subscription_Total`
 # does not mean that demand hurts: the total largely mixes the other subscription columns, so, given
 # those, the model uses it as a correction. Correlated features make single weights fragile (another
-# sample of rows could shift weight from one to another), so the robust reading is the strong
-# positive pull of QIB demand. Reading weights only makes sense for a converged fit, which is why
-# the lesson checked convergence first.
+# sample of rows could shift weight from one to another, between HNI demand and the total too), so
+# read them together: subscription demand goes with a gain, QIB demand most strongly in this fit,
+# and 204 rows do not pin down any one weight. Reading weights only makes sense for a converged
+# fit, which is why the lesson checked convergence first.
 
 
 # %% [markdown]
@@ -499,9 +500,10 @@ raw_roc_auc = {name: s["roc_auc"].mean() for name, s in raw_scores.items()}
 
 
 # %% [markdown] tags=["solution"]
-# For logistic regression, `log1p` helps on average: 0.667 against 0.647 in accuracy and 0.712
+# For logistic regression, `log1p` is ahead on average: 0.667 against 0.647 in accuracy and 0.712
 # against 0.670 in ROC-AUC. For the network the mean accuracy is 0.663 either way, and the ROC-AUC
-# is a little higher with `log1p`, 0.707 against 0.692. Every one of these gaps is smaller than the
-# fold-to-fold spreads, which run from 0.056 to 0.098, so five folds cannot prove that `log1p`
-# helps; they do show that it does not hurt on either measure. That, with the reason behind it (a
-# linear model adds up its inputs, so a few huge raw values pull it around), is enough to keep it.
+# is a little higher with `log1p`, 0.707 against 0.692. The accuracy gap is about one IPO per fold;
+# such gaps are judged fold by fold, on the same folds, and with five folds even a gap that shows
+# on every fold is a hint, not proof. The folds do show that raw features are not ahead on average
+# on either measure. That, with the reason behind `log1p` (a linear model adds up its inputs, so a
+# few huge raw values pull it around), is enough to keep it.
