@@ -107,7 +107,7 @@ def local_dependencies(path: Path) -> list[Path]:
 
 def key(path: Path, *extra: str, source: bytes | None = None) -> str:
     """The cache key of an artifact made by running ``path`` (or ``source``, a variant of it)."""
-    from course import data
+    from course import data, environment
 
     digest = hashlib.sha256()
     digest.update((source if source is not None else Path(path).read_bytes()))
@@ -115,6 +115,7 @@ def key(path: Path, *extra: str, source: bytes | None = None) -> str:
         digest.update(str(dep.relative_to(ROOT)).encode() + b"\0" + dep.read_bytes())
     digest.update(data.SHA256.encode())
     digest.update(library_versions().encode())
+    digest.update(environment.fingerprint().encode())  # how jobs run, and what they inherit
     for item in extra:
         digest.update(b"\0" + item.encode())
     return digest.hexdigest()

@@ -48,6 +48,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from course import ROOT, cache, data
+from course.environment import job_env
 
 # asyncio is imported where the pool runs, not here: a warm build executes nothing and skips it.
 
@@ -103,20 +104,6 @@ def threads(n_jobs: int | None = None) -> int:
 def cell_timeout() -> int:
     value = os.environ.get("COURSE_CELL_TIMEOUT", "").strip()
     return int(value) if value else DEFAULT_CELL_TIMEOUT
-
-
-def job_env(n_threads: int, kernel: bool = False) -> dict[str, str]:
-    """The environment of a process the pool starts: the build's own, with the thread counts.
-
-    Figure modules and pages import this project and draw off-screen; a notebook's kernel gets
-    the build's environment as it is, as a reader's would (with Jupyter's inline plots).
-    """
-    env = dict(os.environ)
-    if not kernel:
-        env.update({"MPLBACKEND": "Agg", "PYTHONPATH": str(ROOT)})
-    for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "NUMEXPR_NUM_THREADS"):
-        env[name] = str(n_threads)
-    return env
 
 
 # --- items ----------------------------------------------------------------------------------
@@ -306,9 +293,9 @@ class Pool:
 
     def __init__(self, size: int, n_threads: int, csv_path: Path):
         self.size = size
-        self.env = job_env(n_threads)
-        self.kernel_env = job_env(n_threads, kernel=True)
         self.csv_path = Path(csv_path)
+        self.env = job_env(n_threads, csv_path=self.csv_path)
+        self.kernel_env = job_env(n_threads, kernel=True)
         self.processes: set[subprocess.Popen] = set()
         self.lock = threading.Lock()
         self.render_lock = threading.Lock()  # nbconvert renders one notebook at a time

@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from course import ROOT, cache, data, prose, snippets
+from course import ROOT, cache, data, environment, prose, snippets
 
 DOCS = ROOT / "docs"
 LESSONS = DOCS / "lessons"
@@ -199,7 +199,7 @@ def _run_in_process(page: Path, workdir: Path, failed_too: bool = False) -> dict
     result = subprocess.run(
         [sys.executable, "-m", "course.pages", str(page)],
         cwd=workdir, capture_output=True, text=True,
-        env={**os.environ, "MPLBACKEND": "Agg", "PYTHONPATH": str(ROOT)},
+        env=environment.job_env(1, csv_path=workdir / data.FILENAME),
     )
     if result.returncode != 0 and not (failed_too and result.stdout.strip()):
         message = result.stderr.strip().splitlines()

@@ -120,7 +120,8 @@ class ShardedBuild:
 def sharded_build(tmp_path_factory, worker_id) -> ShardedBuild:
     """Two shards (``make execute SHARD=1/2``, then ``2/2``, each in a project and cache of its
     own, as on two machines), their caches merged by copying, and ``mkdocs build --strict`` on
-    the merge."""
+    the merge; run as from an author's shell, not with the test process's own settings, so that
+    the shared build (which reuses what the tests executed) is compared with a plain build."""
     import shutil
 
     from filelock import FileLock
@@ -134,13 +135,14 @@ def sharded_build(tmp_path_factory, worker_id) -> ShardedBuild:
             results: dict[int, subprocess.CompletedProcess] = {}
             for index in (1, 2):
                 project = scratch.scratch_copy(shards[index - 1])
-                results[index] = scratch.run(
-                    [sys.executable, "-m", "course.execution", "--shard", f"{index}/2"], project
+                results[index] = scratch.run(  # as an author's `make execute` would
+                    [sys.executable, "-m", "course.execution", "--shard", f"{index}/2"], project,
+                    as_from_a_shell=True,
                 )
             scratch.scratch_copy(merged)
             for shard in shards:
                 shutil.copytree(shard / ".cache" / "build", merged / ".cache" / "build", dirs_exist_ok=True)
-            build = scratch.build(merged)
+            build = scratch.build(merged, as_from_a_shell=True)
             for index, result in results.items():
                 (folder / f"shard-{index}.log").write_text(result.output, encoding="utf-8")
             (folder / "build.log").write_text(build.output, encoding="utf-8")

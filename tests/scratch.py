@@ -41,19 +41,34 @@ def edit(path: Path, old: str, new: str, count: int = 1) -> None:
     path.write_text(text.replace(old, new, count), encoding="utf-8")
 
 
-def run(args: list[str], cwd: Path, env: dict | None = None, timeout: float | None = None) -> subprocess.CompletedProcess:
-    """Run a command in a scratch project; it finds the verified dataset through $IPO_DATA_DIR."""
+# What the test process sets for itself (course.pytest_plugin) and a shell would not have.
+TEST_ONLY = ("MPLBACKEND",)
+
+
+def run(args: list[str], cwd: Path, env: dict | None = None, timeout: float | None = None,
+        as_from_a_shell: bool = False) -> subprocess.CompletedProcess:
+    """Run a command in a scratch project; it finds the verified dataset through $IPO_DATA_DIR.
+    With ``as_from_a_shell``, without what only the test process sets (as ``make`` would run it)."""
     dataset_dir = str(data.dataset_path().parent)
+    inherited = {k: v for k, v in os.environ.items() if not (as_from_a_shell and k in TEST_ONLY)}
     result = subprocess.run(
         args, cwd=cwd, capture_output=True, text=True, timeout=timeout,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", data.ENV_VAR: dataset_dir, **(env or {})},
+        env={**inherited, "NO_MKDOCS_2_WARNING": "1", data.ENV_VAR: dataset_dir, **(env or {})},
     )
     result.output = result.stdout + result.stderr
     return result
 
 
-def build(project: Path, site: str = "site", env: dict | None = None) -> subprocess.CompletedProcess:
-    return run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", site], project, env)
+def build(project: Path, site: str = "site", env: dict | None = None,
+          as_from_a_shell: bool = False) -> subprocess.CompletedProcess:
+    return run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", site], project, env,
+               as_from_a_shell=as_from_a_shell)
+
+
+def notebook_images(site: Path) -> dict[str, int]:
+    """How many figures each rendered notebook page of a built site shows."""
+    return {str(page.relative_to(site)): page.read_text(encoding="utf-8").count("data:image/png;base64,")
+            for page in sorted((site / "notebooks").rglob("index.html"))}
 
 
 def executions(result: subprocess.CompletedProcess | str) -> dict[str, int]:

@@ -57,7 +57,8 @@ def browser():
 class Watched:
     """A page whose every problem is recorded: remote or failed requests, errors, 4xx/5xx."""
 
-    def __init__(self, browser, **options):
+    def __init__(self, browser, settle: float = 5.0, **options):
+        self.settle = settle  # seconds a request of the page being left is given to finish
         self.context = browser.new_context(accept_downloads=True, **options)
         self.problems: list[str] = []
         self.context.route("**/*", self._route)
@@ -66,15 +67,26 @@ class Watched:
         self.page.on("pageerror", lambda e: self.problems.append(f"page error: {e}"))
         self.page.on("requestfailed", self._failed)
         self.page.on("response", lambda r: r.status >= 400 and self.problems.append(f"{r.status}: {r.url}"))
-        self.visit = 0  # how many pages this tab has opened
-        self.in_flight: dict = {}  # request -> the visit that sent it, until it is answered
-        self.page.on("request", lambda r: self.in_flight.__setitem__(r, self.visit))
+        self.document = 0  # how many documents the tab's main frame has shown
+        self.document_url = ""
+        self.left = 0  # the last document the test navigated away from (0: none yet)
+        self.in_flight: dict = {}  # request -> the document that sent it, until it is answered
+        self.page.on("framenavigated", self._navigated)
+        self.page.on("request", lambda r: self.in_flight.__setitem__(r, self.document))
         self.page.on("requestfinished", lambda r: self.in_flight.pop(r, None))
 
+    def _navigated(self, frame):
+        url = frame.url.split("#")[0]
+        if frame == self.page.main_frame and url != self.document_url:  # a new document, not a #hash
+            self.document, self.document_url = self.document + 1, url
+
     def _failed(self, request):
-        sent_by = self.in_flight.pop(request, self.visit)
-        if sent_by < self.visit and "ERR_ABORTED" in (request.failure or ""):
-            return  # a request of the page the test left, cut off by leaving it: not the site's
+        """A request cut off (``ERR_ABORTED``) by the test's own navigation, sent by a document
+        the test has left or is leaving (Chromium reports it before or after the new document
+        commits), is not the site's failure; any other failed request is."""
+        sent_by = self.in_flight.pop(request, self.document)
+        if "ERR_ABORTED" in (request.failure or "") and 0 < sent_by <= self.left:
+            return
         self.problems.append(f"failed: {request.url} {request.failure}")
 
     def _route(self, route):
@@ -92,11 +104,11 @@ class Watched:
         Either way, a request the previous page still had in flight (its icon, say) is answered
         first; one it sends as the test leaves is cut off by leaving, which is not a fault of
         the site."""
-        for _ in range(500):
+        for _ in range(int(self.settle * 100)):
             if not self.in_flight:
                 break
             self.page.wait_for_timeout(10)
-        self.visit += 1
+        self.left = self.document
         self.page.goto(url, wait_until=until)
         return self.page
 
@@ -137,6 +149,41 @@ def site_pages(built_site: Path) -> list[Path]:
 
 def page_url(server: str, rel: Path) -> str:
     return f"{server}/{rel.parent.as_posix()}/".replace("/./", "/")
+
+
+def test_only_a_request_cut_off_by_leaving_its_page_is_forgiven(watched):
+    """A request that the test's own navigation cut off is not the site's failure; one that the
+    shown page lost (here, aborted by its own script) and one that failed outright are."""
+    w = watched(settle=0.2)
+    documents = {  # each sets window.done once its own request has been sent and has ended
+        "/left.html": '<script>fetch("/never-answered"); window.done = true</script>',
+        "/aborts.html": ('<script>const c = new AbortController();'
+                         'fetch("/never-answered", {signal: c.signal}).catch(() => { window.done = true });'
+                         'setTimeout(() => c.abort(), 50)</script>'),
+        "/fails.html": '<script>fetch("/refused").catch(() => { window.done = true })</script>',
+    }
+    expected = {"left": 0, "aborts": 1, "fails": 3}  # problems seen once each document is done
+
+    def serve_(route):
+        path = urlparse(route.request.url).path
+        if path == "/refused":
+            route.abort("connectionrefused")
+        elif path in documents:
+            route.fulfill(body=documents[path], content_type="text/html")
+        # else: held, never answered
+
+    w.page.route("http://127.0.0.1:9/**", serve_)
+    for name, count in expected.items():
+        w.goto(f"http://127.0.0.1:9/{name}.html", until="load")
+        w.page.wait_for_function("window.done === true")
+        for _ in range(200):  # the browser reports a failed request a moment after the page sees it
+            if len(w.problems) >= count:
+                break
+            w.page.wait_for_timeout(10)
+        assert len(w.problems) == count, (name, w.problems)
+    assert w.problems == ["failed: http://127.0.0.1:9/never-answered net::ERR_ABORTED",
+                          "failed: http://127.0.0.1:9/refused net::ERR_CONNECTION_REFUSED",
+                          "console: Failed to load resource: net::ERR_CONNECTION_REFUSED"]
 
 
 def test_every_page_loads_cleanly(built_site, server, watched):

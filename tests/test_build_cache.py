@@ -116,5 +116,9 @@ def test_two_clean_builds_are_byte_identical(shared_build, sharded_build):
     first = generated_files(shared_build.site)
     second = generated_files(sharded_build.site)
     assert len(first) == N_FIGURE_FILES + 2 * N_NOTEBOOKS  # each notebook: its page and its .ipynb
+    # Equal and complete: every rendered notebook shows its figures (a build from executions that
+    # lost them would equal another such build).
+    images = scratch.notebook_images(shared_build.site)
+    assert len(images) == N_NOTEBOOKS and all(images.values()), images
     assert sorted(first) == sorted(second)
     assert [name for name in first if first[name] != second[name]] == []

@@ -32,6 +32,29 @@ def test_jobs_and_threads_come_from_the_cores_or_course_jobs(monkeypatch):
             execution.jobs()
 
 
+def test_a_job_environment_is_the_pools_not_the_callers(monkeypatch):
+    """What a kernel or process of the pool sees is fixed by the pool: the same whoever starts the
+    build (a shell, the test suite, a shard), so a result depends only on its cache key."""
+    from course import cache, environment
+
+    monkeypatch.delenv("OPENBLAS_CORETYPE", raising=False)
+    clean = {kernel: execution.job_env(1, kernel=kernel) for kernel in (False, True)}
+    key = cache.key(execution.ROOT / "course" / "data.py")
+    caller = {"MPLBACKEND": "Agg", "PYTHONHASHSEED": "7", "LC_ALL": "de_DE.UTF-8", "COLUMNS": "20",
+              "PYTHONPATH": "/elsewhere", "MPLCONFIGDIR": "/elsewhere", "IPYTHONDIR": "/elsewhere",
+              "OMP_NUM_THREADS": "8", "COURSE_URL": "http://elsewhere", "PYTHONWARNINGS": "error", "TZ": "EST"}
+    for name, value in caller.items():
+        monkeypatch.setenv(name, value)
+    assert {kernel: execution.job_env(1, kernel=kernel) for kernel in (False, True)} == clean
+    assert cache.key(execution.ROOT / "course" / "data.py") == key
+    assert clean[True]["MPLBACKEND"] == environment.INLINE_BACKEND  # figures stay in the notebook
+    assert clean[False]["MPLBACKEND"] == "Agg" and "PYTHONPATH" not in clean[True]
+    # A machine fact that picks the BLAS kernels is passed through, and keys the result.
+    monkeypatch.setenv("OPENBLAS_CORETYPE", "Haswell")
+    assert execution.job_env(1, kernel=True)["OPENBLAS_CORETYPE"] == "Haswell"
+    assert cache.key(execution.ROOT / "course" / "data.py") != key
+
+
 def test_the_cell_timeout_has_a_default_an_override_and_a_notebook_setting(monkeypatch):
     nb = nbformat.v4.new_notebook()
     monkeypatch.delenv("COURSE_CELL_TIMEOUT", raising=False)

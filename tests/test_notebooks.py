@@ -20,6 +20,19 @@ def test_every_lesson_has_a_notebook():
 
 
 @pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.name)
+def test_a_notebook_the_tests_execute_keeps_its_figures(source, request):
+    """The tests execute notebooks from a process that draws off-screen (``MPLBACKEND=Agg``), into
+    the cache the build publishes from: each cell that shows a figure still holds it, as an image
+    on the notebook's page, exactly as a build started from a shell would have it."""
+    checked = sorted({item.callspec.params["source"] for item in request.session.items
+                      if getattr(item, "originalname", "") == "test_notebook_runs_and_prints_its_documented_output"})
+    run = notebooks.run_for_tests(source, data.dataset_path(), among=checked or [source])
+    showing = [cell for cell in code_cells(source) if "plt.show()" in cell.source]
+    assert showing, f"{source.name} shows no figure: this test would prove nothing"
+    assert run["html"].count("data:image/png;base64,") == len(showing)
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.name)
 def test_notebook_runs_and_prints_its_documented_output(source, tmp_path, monkeypatch, pytestconfig, request):
     """The notebook as the build executes it (in a Jupyter kernel, in the build's pool, from the
     same cache): every code cell prints what its ``# Output:`` comments say, every exercise is

@@ -66,6 +66,8 @@ def test_the_masked_time_estimates_are_the_only_ones(shared_build):
 def test_the_merged_build_is_byte_identical_to_the_one_machine_build(shared_build, sharded_build):
     one_machine = site_files(shared_build.site)
     merged = site_files(sharded_build.site)
+    images = scratch.notebook_images(sharded_build.site)  # a site with figures, not two without
+    assert images and all(images.values()), images
     assert sorted(one_machine) == sorted(merged)
     assert [name for name in one_machine if one_machine[name] != merged[name]] == []
     report = (sharded_build.site / "execution-times" / "index.html").read_text(encoding="utf-8")
