@@ -24,44 +24,99 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from course import data, learner
 
-PLACEHOLDER_URL = "https://YOUR-COURSE-SITE"
 TAGS = ("starter", "check", "solution")
+# The libraries whose versions the notebook compares with the learner's (their numbers print).
+VERSIONS_REPORTED = ("torch", "pandas", "numpy", "scikit-learn")
 
 
-def fingerprint(value, digits: int = 3) -> str:
-    """The fingerprint ``check`` compares (the same code runs in every notebook, see CHECKER)."""
+def _core() -> dict:
     namespace: dict = {}
     exec(CHECKER_CORE, namespace)
-    return namespace["_fingerprint"](value, digits)
+    return namespace
 
 
-# The part of the checker that ``fingerprint`` shares with the notebooks.
+def encode(value) -> str:
+    """The reference answer as a check cell carries it (the same code runs in every notebook)."""
+    return _core()["_encode"](value)
+
+
+def decode(text: str):
+    return _core()["_decode"](text)
+
+
+def matches(answer, expected, tol: float) -> bool:
+    """Does ``answer`` pass a check whose reference answer is ``expected`` (decoded)?"""
+    core = _core()
+    return core["_matches"](core["_plain"](answer), expected, tol)
+
+
+def tolerance(digits: int = 3, tol: float | None = None) -> float:
+    return _core()["_tolerance"](digits, tol)
+
+
+# The part of the checker that ``encode`` and ``matches`` share with the notebooks.
 CHECKER_CORE = '''\
-import hashlib as _hashlib
+import base64 as _base64
+import json as _json
+import math as _math
 
 
-def _canonical(value, digits):
-    if hasattr(value, "tolist"):  # tensors, arrays, pandas objects
+def _plain(value):
+    """The answer as plain data: tensors, arrays and pandas objects as (nested) lists."""
+    if hasattr(value, "to_numpy") and not hasattr(value, "tolist"):  # a DataFrame
+        value = value.to_numpy()
+    if hasattr(value, "tolist"):  # tensors, arrays, pandas Series and Index, NumPy scalars
         value = value.tolist()
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, (int, float)):  # 497 and 497.0 are the same answer
-        return f"{float(value):.{digits}f}"
-    if isinstance(value, str):
-        return " ".join(value.lower().split())
-    if isinstance(value, dict):
-        return "{" + ",".join(f"{_canonical(k, digits)}:{_canonical(v, digits)}" for k, v in sorted(value.items(), key=str)) + "}"
     if isinstance(value, (list, tuple)):
-        return "[" + ",".join(_canonical(v, digits) for v in value) + "]"
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
     return repr(value)
 
 
-def _fingerprint(value, digits=3):
-    return _hashlib.sha256(_canonical(value, digits).encode()).hexdigest()[:12]
+def _encode(value):
+    """The reference answer as the check cell carries it: not readable at a glance."""
+    return _base64.b64encode(_json.dumps(_plain(value), sort_keys=True).encode()).decode()
+
+
+def _decode(text):
+    return _json.loads(_base64.b64decode(text.encode()))
+
+
+def _matches(answer, expected, tol):
+    """Is ``answer`` the reference ``expected``? Numbers within ``tol`` (or a relative 1e-5, for
+    large values) of it; text without case or extra spaces; sequences and dicts item by item,
+    of the same length and keys; a one-element array where a number is meant counts as it."""
+    if isinstance(expected, bool) or expected is None:
+        return answer is expected or (isinstance(answer, bool) and answer == expected)
+    if isinstance(expected, (int, float)):
+        while isinstance(answer, list) and len(answer) == 1:
+            answer = answer[0]
+        if isinstance(answer, bool) or not isinstance(answer, (int, float)):
+            return False
+        return _math.isclose(answer, expected, rel_tol=1e-5, abs_tol=tol)
+    if isinstance(expected, str):
+        return isinstance(answer, str) and " ".join(answer.lower().split()) == " ".join(expected.lower().split())
+    if isinstance(expected, list):
+        return (isinstance(answer, list) and len(answer) == len(expected)
+                and all(_matches(a, e, tol) for a, e in zip(answer, expected)))
+    if isinstance(expected, dict):
+        return (isinstance(answer, dict) and sorted(answer) == sorted(expected)
+                and all(_matches(answer[k], expected[k], tol) for k in expected))
+    return False
+
+
+def _tolerance(digits, tol):
+    """What a check accepts around a number: ``tol`` if given, else half a unit of the
+    ``digits``-th decimal, the precision the lesson prints it at."""
+    return tol if tol is not None else 0.5 * 10 ** -digits
 '''
 
 REFERENCE_PASSES = "The reference solution passes this check."
@@ -78,28 +133,31 @@ def _unanswered(value):
     return False
 
 
-def check(answer, expected, hint="", digits=3, reference=False):
+def check(answer, expected, hint="", digits=3, tol=None, reference=False):
     """Say plainly whether ``answer`` is right; give the hint when it is not.
 
-    The collapsed solution cell ends with the same check and ``reference=True``: it says
-    whether the reference solution's answer passes (the build requires that it does)."""
-    _verdict(answer, expected, hint, digits, reference)  # printed; nothing returned to display
+    ``expected`` is the reference answer, encoded. A number passes within ``tol`` of it (by
+    default half a unit of its ``digits``-th decimal, the precision the lesson prints), so a
+    right answer computed with other library versions or on a GPU passes too. The collapsed
+    solution cell ends with the same check and ``reference=True``: it says whether the reference
+    solution's answer passes (the build requires that it does)."""
+    _verdict(answer, expected, hint, _tolerance(digits, tol), reference)  # printed; nothing returned
 
 
-def _verdict(answer, expected, hint, digits, reference):
+def _verdict(answer, expected, hint, tol, reference):
+    passed = not _unanswered(answer) and _matches(_plain(answer), _decode(expected), tol)
     if reference:
-        passed = not _unanswered(answer) and _fingerprint(answer, digits) == expected
         if passed:
             print("The reference solution passes this check.")
         else:  # what an author pastes into a new check
-            print(f"The reference solution does NOT pass this check: its answer's fingerprint is "
-                  f"{_fingerprint(answer, digits)!r}.")
+            print(f"The reference solution does NOT pass this check: its answer, encoded, is "
+                  f"{_encode(answer)!r}.")
         return passed
     if _unanswered(answer):
         print("Not yet: replace each ... in the cell above with your answer, run it, then run this check again.")
         print("Hint:", hint)
         return False
-    if _fingerprint(answer, digits) == expected:
+    if passed:
         print("Correct! Compare your code with the solution below (click to expand it).")
         return True
     print("Not yet: that is not the expected answer.")
@@ -117,12 +175,52 @@ _mpl.rcParams.update({
     "xtick.color": %(fg)r, "ytick.color": %(fg)r, "axes.edgecolor": %(muted)r, "grid.color": %(muted)r,
     "font.size": 11,
 })
+
+
+# The versions this notebook was verified with, against yours; and the device it will use.
+import importlib.metadata as _metadata
+
+
+def _device():
+    try:
+        import torch
+    except ImportError:
+        return "none (torch is not installed)"
+    accelerator = getattr(torch, "accelerator", None)  # torch 2.6 and later
+    if accelerator is not None and accelerator.is_available():
+        return str(accelerator.current_accelerator())
+    return "cuda" if torch.cuda.is_available() else "cpu"
+
+
+def _version(name):
+    try:
+        return _metadata.version(name)
+    except _metadata.PackageNotFoundError:
+        return "not installed"
+
+
+def report_versions(verified=%(verified)r):
+    """Say whether this machine has the versions the course was verified with."""
+    differ = [f"{name} {_version(name)} (verified with {version})"  # a CPU or CUDA build (+cpu) is the same release
+              for name, version in verified.items() if _version(name).split("+")[0] != version]
+    if differ:
+        print("Your versions differ from the ones this course was verified with: " + ", ".join(differ) + ".")
+        print("Printed outputs may differ in their last digits; the checks still apply.")
+    else:
+        print("Your versions are the ones this course was verified with: "
+              + ", ".join(f"{name} {version}" for name, version in verified.items()) + ".")
+    print("Device:", _device())
+
+
+report_versions()
 '''
+
 
 DATA_CELL = '''\
 # The dataset. This cell uses indian_ipo.csv beside this notebook if it is there; otherwise it
-# downloads the course's own copy from COURSE_URL (replace the placeholder with the address of the
-# course site, or set the COURSE_URL environment variable). Either way it checks the SHA-256.
+# downloads it from the first source that answers: the course site's copy (or the site named by
+# the COURSE_URL environment variable), then the dataset's public copy. Either way it checks the
+# SHA-256, so a truncated or wrong file never passes for the data.
 # The course was verified with these versions (install them first, in a terminal):
 #   %(install)s
 import hashlib
@@ -130,29 +228,34 @@ import os
 import urllib.request
 from pathlib import Path
 
-COURSE_URL = os.environ.get("COURSE_URL", %(url)r)
 DATA_SHA256 = %(sha)r
+SITES = [os.environ.get("COURSE_URL", ""), %(site)r]  # course sites that publish data/indian_ipo.csv
+SOURCES = [site.rstrip("/") + "/data/indian_ipo.csv" for site in SITES if site] + [%(public)r]
 
 data_file = Path("indian_ipo.csv")
 if data_file.exists():
-    found, source = data_file, f"{data_file} beside this notebook"
+    digest = hashlib.sha256(data_file.read_bytes()).hexdigest()
+    if digest != DATA_SHA256:
+        raise SystemExit(f"indian_ipo.csv beside this notebook is not the course's dataset (SHA-256 "
+                         f"{digest[:12]}, expected {DATA_SHA256[:12]}): delete it and run this cell again.")
 else:
-    if "YOUR-COURSE-SITE" in COURSE_URL:
-        raise SystemExit("indian_ipo.csv is not beside this notebook: save it here from the course's "
-                         "Set-up page, or set COURSE_URL in this cell to the course site's address.")
-    found, source = data_file.with_suffix(".download"), COURSE_URL.rstrip("/") + "/data/indian_ipo.csv"
-    try:
-        urllib.request.urlretrieve(source, found)
-    except OSError as exc:
-        raise SystemExit(f"Could not download indian_ipo.csv from {source} ({exc}): check the address "
-                         "and your connection, or save the file beside this notebook.") from None
-digest = hashlib.sha256(found.read_bytes()).hexdigest()
-if digest != DATA_SHA256:
-    if found != data_file:
-        found.unlink()
-    raise SystemExit(f"{source} is not the course's dataset (SHA-256 {digest[:12]}, expected "
-                     f"{DATA_SHA256[:12]}): delete it, or check COURSE_URL, and run this cell again.")
-found.replace(data_file)
+    problems = []
+    for source in SOURCES:
+        download = data_file.with_suffix(".download")
+        try:
+            urllib.request.urlretrieve(source, download)
+        except OSError as exc:
+            problems.append(f"{source} did not answer ({exc})")
+            continue
+        digest = hashlib.sha256(download.read_bytes()).hexdigest()
+        if digest == DATA_SHA256:
+            download.replace(data_file)
+            break
+        download.unlink()
+        problems.append(f"{source} is not the course's dataset (SHA-256 {digest[:12]}, expected {DATA_SHA256[:12]})")
+    else:
+        raise SystemExit("Could not get indian_ipo.csv: " + "; ".join(problems) + ". Check your "
+                         "connection, or save the file beside this notebook from the course's Set-up page.")
 print("indian_ipo.csv is the course's dataset:", digest[:12])
 '''
 
@@ -162,17 +265,21 @@ def install_line() -> str:
     return f"python -m pip install {pins} jupyterlab"
 
 
-def setup_cells(site_url: str | None = None) -> list[str]:
-    """The two generated code cells every notebook starts with: the data, then the checker."""
-    from course import figures
+@lru_cache(maxsize=1)
+def setup_cells() -> tuple[str, ...]:
+    """The two generated code cells every notebook starts with: the data, then the checker (and
+    the report of the learner's versions and device)."""
+    from course import figures, hosted
 
-    url = (site_url or PLACEHOLDER_URL).rstrip("/")
     light = figures.LIGHT
     colors = [light.accent, light.accent2, light.muted, light.fg]
-    return [
-        DATA_CELL % {"install": install_line(), "url": url, "sha": data.SHA256},
-        CHECKER % {"colors": colors, "styles": list(figures.LINE_STYLES), "fg": light.fg, "muted": light.muted},
-    ]
+    pinned = dict(learner.learner_pins())
+    return (
+        DATA_CELL % {"install": install_line(), "site": hosted.publication().site_url, "sha": data.SHA256,
+                     "public": data.URL},
+        CHECKER % {"colors": colors, "styles": list(figures.LINE_STYLES), "fg": light.fg, "muted": light.muted,
+                   "verified": {name: pinned[name] for name in VERSIONS_REPORTED}},
+    )
 
 
 # ---- Proving the exercises: what the executed notebook printed ----

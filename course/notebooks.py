@@ -53,21 +53,21 @@ def sources() -> list[Path]:
     return sorted(SOURCE_DIR.glob("[0-9]*.py"))
 
 
-def build_key(source: Path, site_url: str | None = None) -> str:
+def build_key(source: Path) -> str:
     """The notebook's inputs, and this module and the pool's: how it is executed and rendered is
     an input too; so are the generated cells (``course.exercises``, ``course.callouts``) and the
-    page whose cautions the notebook carries."""
-    from course import callouts, pages
+    page whose cautions the notebook carries, and the settings the set-up cells hold."""
+    from course import callouts, exercises, pages
 
     runner = Path(__file__).with_name("execution.py")  # how kernels are started and run
     renderer = hashlib.sha256(Path(__file__).read_bytes() + runner.read_bytes()).hexdigest()
     generated = hashlib.sha256(b"".join((ROOT / "course" / f).read_bytes() for f in ("exercises.py", "callouts.py")))
     page = callouts.fingerprint(pages.notebook_page(source).read_text(encoding="utf-8"))
     return cache.key(source, cache.library_versions(EXECUTION_STACK), KERNEL, renderer,
-                     generated.hexdigest(), page, site_url or "")
+                     generated.hexdigest(), page, *exercises.setup_cells())
 
 
-def to_ipynb(source: Path, site_url: str | None = None) -> str:
+def to_ipynb(source: Path) -> str:
     """The notebook JSON for a percent-format source, with a Python 3 kernelspec.
 
     After the title come the generated verified-with note and the set-up cells of
@@ -89,7 +89,7 @@ def to_ipynb(source: Path, site_url: str | None = None) -> str:
         "second defines `check`, which tells you whether your answer to an exercise is right.\n",
         fmt="py:percent",
     ).cells
-    verified += [nbformat.v4.new_code_cell(code.rstrip("\n")) for code in exercises.setup_cells(site_url)]
+    verified += [nbformat.v4.new_code_cell(code.rstrip("\n")) for code in exercises.setup_cells()]
     title = 1 if notebook.cells and notebook.cells[0].cell_type == "markdown" else 0
     notebook.cells[title:title] = verified
     check = ""

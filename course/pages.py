@@ -296,14 +296,19 @@ def verified_with() -> str:
 
 
 def header(time_line: str, notebook: str) -> str:
-    """What a lesson page shows under its title: time, notebook links, verified-with line."""
+    """What a lesson page shows under its title: time, notebook links (and "Open in Colab" when
+    the course knows its repository, ``course.hosted``), verified-with line."""
+    from course import hosted
+
+    colab = hosted.publication().colab_url(notebook)
     return (
         f'<p class="lesson-time" markdown>{time_line}</p>\n\n'
         f'<p class="lesson-notebook" markdown>'
         f"[View the notebook](../notebooks/{notebook}.ipynb){{ .md-button }} "
         f"[Download the notebook (.ipynb)](../notebooks/{notebook}/{notebook}.ipynb)"
         f'{{ .md-button .md-button--primary download="{notebook}.ipynb" }} '
-        f"[Set-up: versions and data](../setup.md){{ .md-button }}</p>\n\n"
+        + (f"[Open in Colab]({colab}){{ .md-button .course-colab }} " if colab else "")
+        + f"[Set-up: versions and data](../setup.md){{ .md-button }}</p>\n\n"
         f'<p class="verified-with" markdown>{verified_with()}</p>\n'
     )
 

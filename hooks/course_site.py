@@ -26,7 +26,7 @@ from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.structure.files import File, InclusionLevel  # noqa: E402
 from mkdocs.structure.toc import get_toc  # noqa: E402
 
-from course import data, execution, figures, fix_threads, glossary, learner, notebooks, pages, paper  # noqa: E402
+from course import data, execution, figures, fix_threads, glossary, hosted, learner, notebooks, pages, paper  # noqa: E402
 
 fix_threads()
 
@@ -104,6 +104,7 @@ def on_pre_page(page, config, files):
 
         page.render = render
         page.notebook_download = rendered.ipynb.name
+        page.notebook_colab = hosted.publication().colab_url(rendered.ipynb.stem)
     return page
 
 

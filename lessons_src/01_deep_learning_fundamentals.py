@@ -104,7 +104,7 @@ print("Gain examples:", int(y.sum()))
 largest = ...  # the column's name, as a string, such as "Issue_Price"
 
 # %% tags=["check"]
-check(largest, "6a506d62ba2a", "df[feature_cols].max() gives each column's largest value, and .idxmax() names "
+check(largest, "Iklzc3VlX1NpemUi", "df[feature_cols].max() gives each column's largest value, and .idxmax() names "
       "the column where it is largest.")
 
 # %% tags=["solution"]
@@ -142,7 +142,7 @@ gain_rate_above = ...  # the gain rate of the IPOs above the median, such as 0.5
 gain_rate_rest = ...  # the gain rate of the others
 
 # %% tags=["check"]
-check((gain_rate_above, gain_rate_rest), "5e0ab29f175c",
+check((gain_rate_above, gain_rate_rest), "WzAuNzQyMTM4MzY0Nzc5ODc0MiwgMC4zNV0=",
       'high_demand = df["Subscription_Total"] > df["Subscription_Total"].median(), then '
       'df.groupby(high_demand)["Listing_Gains"].mean() gives the rate for False and for True.')
 
@@ -184,7 +184,7 @@ answers = {
 }
 
 # %% tags=["check"]
-check(answers, "d1b5706073e3", "Lots of unstructured data favours deep learning; small, clean tabular data "
+check(answers, "eyJhIjogImRlZXAgbGVhcm5pbmciLCAiYiI6ICJjbGFzc2ljYWwiLCAiYyI6ICJjbGFzc2ljYWwifQ==", "Lots of unstructured data favours deep learning; small, clean tabular data "
       "favours classical models, and so does a quick baseline on a tiny dataset.")
 
 # %% tags=["solution"]

@@ -361,7 +361,7 @@ gain_demand = ...  # average Subscription_Total of the IPOs that listed with a g
 no_gain_demand = ...  # the same for the IPOs that did not
 
 # %% tags=["check"]
-check((gain_demand, no_gain_demand), "7e1c9f235d02",
+check((gain_demand, no_gain_demand), "WzQwLjA0MjQxMTgwNDE5OTIyLCAxMi4zMzI4Mjc1NjgwNTQyXQ==",
       "X[gained, 4] selects the Subscription_Total column of the gain rows only, and ~gained flips the "
       "mask; .mean().item() reduces each to a Python float.", digits=2)
 
@@ -387,7 +387,7 @@ dfdp = ...  # df/dp at p = 2, q = 5, as autograd computes it (p.grad.item())
 dfdq = ...  # df/dq
 
 # %% tags=["check"]
-check((dfdp, dfdq), "75e4b25b0d49", "On paper, treat q as a constant to get df/dp, and p as a constant to get "
+check((dfdp, dfdq), "WzIwLjAsIDcuMF0=", "On paper, treat q as a constant to get df/dp, and p as a constant to get "
       "df/dq. In code, read p.grad.item() and q.grad.item() after f.backward().")
 
 # %% tags=["solution"]
@@ -416,7 +416,7 @@ largest_gradient = ...  # the name of the feature whose weight gets the largest 
 ratio = ...  # largest / smallest weight gradient, in absolute value
 
 # %% tags=["check"]
-check((largest_gradient, ratio), "0a432b1a6341",
+check((largest_gradient, ratio), "WyJJc3N1ZV9TaXplIiwgMjguMTI5MTg0NzIyOTAwMzld",
       "Copy the block that computed the loss with X instead of X_std, with new zero weights and bias; "
       "then weights.grad.abs() has .max(), .min() and .argmax() (an index into feature_cols).", digits=1)
 

@@ -368,7 +368,7 @@ print("ln 2:", round(math.log(2), 4))
 by_hand = ...  # your count on paper, an integer
 
 # %% tags=["check"]
-check(by_hand, "8710fead63f8", "Each nn.Linear(a, b) has a × b weights and b biases; the layers are now "
+check(by_hand, "NDk3", "Each nn.Linear(a, b) has a × b weights and b biases; the layers are now "
       "Linear(6, 32), Linear(32, 8) and Linear(8, 1).")
 
 # %% tags=["solution"]
@@ -389,7 +389,7 @@ print("by hand:", by_hand, " counted:", sum(p.numel() for p in wide.parameters()
 bce_by_hand = ...  # the loss from the formula, as a Python float (.item())
 
 # %% tags=["check"]
-check(bce_by_hand, "7ac7ab77a68d", "With p = torch.sigmoid(model(X_train)), the loss is "
+check(bce_by_hand, "MC43MjYwODgyMjU4NDE1MjIy", "With p = torch.sigmoid(model(X_train)), the loss is "
       "-(y_train * torch.log(p) + (1 - y_train) * torch.log(1 - p)).mean(); compute it inside "
       "torch.no_grad().", digits=4)
 
@@ -416,7 +416,7 @@ predicted_gains = ...  # how many test rows the untrained model predicts as "gai
 test_accuracy = ...  # its accuracy on the test rows, a float
 
 # %% tags=["check"]
-check((predicted_gains, test_accuracy), "60c882f2dd7f",
+check((predicted_gains, test_accuracy), "WzAsIDAuNDIxODc1XQ==",
       "A prediction of gain is a logit above 0: (model(X_test) > 0).float(); accuracy is the mean of "
       "preds == y_test as floats.")
 

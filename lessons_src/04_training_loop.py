@@ -377,7 +377,7 @@ norms = [..., ..., ...]  # the first layer's weight gradient norm after each cal
 
 
 # %% tags=["check"]
-check(norms, "d205e84845f2", "Build the model with torch.manual_seed(0) and move it to device; take "
+check(norms, "WzAuMDI5NTQxNDI1NDA2OTMyODMsIDAuMDU5MDgyODUwODEzODY1NjYsIDAuMDg4NjI0Mjc2MjIwNzk4NDld", "Build the model with torch.manual_seed(0) and move it to device; take "
       "next(iter(make_loader(train_ds))); after each backward(), append "
       "model.net[0].weight.grad.norm().item().", digits=4)
 
@@ -423,7 +423,7 @@ total_steps = ...  # optimizer steps in the 100 epochs with one big batch, an in
 
 
 # %% tags=["check"]
-check(total_steps, "cee11a4cb3b4", "len(loader) is the number of batches, and so of optimizer steps, per "
+check(total_steps, "MTAw", "len(loader) is the number of batches, and so of optimizer steps, per "
       "epoch; multiply by the number of epochs.")
 
 
@@ -467,7 +467,7 @@ best_epoch = ...  # the epoch (counting from 1) with the lowest validation loss
 
 
 # %% tags=["check"]
-check(best_epoch, "5975a5ae2613", "Start from torch.manual_seed(0) as above. The lowest validation loss is "
+check(best_epoch, "MTQ=", "Start from torch.manual_seed(0) as above. The lowest validation loss is "
       'min(h["val_loss"]); its epoch is its position in the list plus one.')
 
 

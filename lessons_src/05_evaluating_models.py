@@ -372,7 +372,7 @@ investor_threshold = ...  # the threshold you would choose for that investor, su
 
 
 # %% tags=["check"]
-check(investor_threshold, "973b372a514f", "A false alarm is a predicted gain that does not happen: the "
+check(investor_threshold, "MC43", "A false alarm is a predicted gain that does not happen: the "
       "investor wants the threshold with the highest precision. (val_probs > t).astype(int) gives "
       "the predictions for a threshold t.", digits=1)
 
@@ -418,7 +418,7 @@ most_important = ...  # the name of the feature with the largest weight (in abso
 
 
 # %% tags=["check"]
-check(most_important, "cbe7e2afd1e2", "The weights are sk_logreg.coef_[0]; pd.Series(weights, "
+check(most_important, "IlN1YnNjcmlwdGlvbl9RSUIi", "The weights are sk_logreg.coef_[0]; pd.Series(weights, "
       "index=feature_cols).abs().idxmax() names the largest.")
 
 
@@ -467,7 +467,7 @@ raw_roc_auc = {
 
 
 # %% tags=["check"]
-check(raw_roc_auc, "5239f0b6ff12", "IPODataset(frame, log=False) skips the log1p: write a recipe like "
+check(raw_roc_auc, "eyJsb2dpc3RpYyByZWdyZXNzaW9uIjogMC42Njk4MTI1MTQzNzc3MzE3LCAibmV0d29yayI6IDAuNjkyNDYwMzE3NDYwMzE3NH0=", "IPODataset(frame, log=False) skips the log1p: write a recipe like "
       "network_recipe's inner function that uses it for the training rows and the rows it predicts; for "
       "logistic regression, leave the FunctionTransformer out of the pipeline. cross_validate(recipe) "
       "returns the fold scores: take the mean of its 'roc_auc'.")

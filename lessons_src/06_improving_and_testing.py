@@ -481,7 +481,7 @@ prediction = ...  # "gain" or "no gain"
 
 
 # %% tags=["check"]
-check((p_weak, prediction), "dfd6508a7255", "Repeat the loading steps (torch.load with map_location=device, "
+check((p_weak, prediction), "WzAuNDExMjgyNjU4NTc2OTY1MzMsICJubyBnYWluIl0=", "Repeat the loading steps (torch.load with map_location=device, "
       "a new IPOClassifier, load_state_dict); build the row as a one-row DataFrame with a "
       "Listing_Gains column, wrap it in an IPODataset with the checkpoint's mean and std, and call "
       "predict_proba.")
@@ -532,7 +532,7 @@ kept_val_loss = ...  # and that epoch's validation loss
 
 
 # %% tags=["check"]
-check((kept_epoch, kept_val_loss), "429c218ca5ee", "train_early_stopping takes a patience argument and returns "
+check((kept_epoch, kept_val_loss), "WzI0LCAwLjU0Njg4NDQxNzUzMzg3NDVd", "train_early_stopping takes a patience argument and returns "
       "the epoch it stopped at, the best epoch and the best validation loss; build a fresh "
       "WideClassifier after torch.manual_seed(0), with Adam at lr=0.003, as above.", digits=4)
 
@@ -580,7 +580,7 @@ recent_accuracy = {
 
 
 # %% tags=["check"]
-check(recent_accuracy, "b5d3319c8e09", "dev_df.sort_index() restores the date order; past is the first "
+check(recent_accuracy, "eyJhbHdheXMgJ2dhaW4nIjogMC43NDUwOTgwMzkyMTU2ODYzLCAibG9naXN0aWMgcmVncmVzc2lvbiI6IDAuNjg2Mjc0NTA5ODAzOTIxNiwgIm5ldHdvcmsgKExlc3NvbiA0KSI6IDAuNjQ3MDU4ODIzNTI5NDExOH0=", "dev_df.sort_index() restores the date order; past is the first "
       "int(0.8 * len(...)) rows, recent the rest. recipes[name](past) returns a function that predicts "
       "probabilities for recent; a prediction of gain is a probability above 0.5.")
 

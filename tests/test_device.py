@@ -1,8 +1,13 @@
 """The training code of Lessons 4 to 6 is device-agnostic: the device is chosen once, and every
 model and every batch that meets a model is moved to it.
 
-The machines that build the course have no accelerator, so the pages run on the CPU, where a
-forgotten ``.to(device)`` changes nothing. This test reads the code instead: it would fail on a GPU.
+What this proves, and what not: the machines that build the course have no accelerator, so every
+lesson runs on the CPU, where a forgotten ``.to(device)`` changes nothing and no printed output
+could show it. So these tests read the lessons' code rather than run it: the one device choice
+(``torch.accelerator``, which finds CUDA, Apple's MPS and other accelerators, else the CPU), and a
+``.to(device)`` on every model built and on every batch before it meets a model. They do not run
+the lessons on a GPU, and they do not follow tensors made some other way; on a GPU the printed
+numbers may differ in their last digits (the notebooks' checks tolerate that).
 """
 
 import re

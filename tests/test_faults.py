@@ -83,7 +83,7 @@ def test_a_solution_that_no_longer_passes_its_check_fails_the_build(project):
     assert result.returncode != 0
     line = line_of(project / NOTEBOOK, "ranges = df[feature_cols].describe()")  # the solution cell
     assert (f"{NOTEBOOK}:{line}: this solution does not pass its exercise's check; it printed "
-            "\"The reference solution does NOT pass this check: its answer's fingerprint is '") in result.output
+            "\"The reference solution does NOT pass this check: its answer, encoded, is '") in result.output
 
 
 def test_a_broken_internal_link(project):

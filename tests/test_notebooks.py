@@ -7,7 +7,7 @@ import shutil
 import matplotlib.pyplot as plt
 import pytest
 
-from course import ROOT, data, exercises, notebooks, pages, prose, snippets
+from course import ROOT, data, exercises, learner, notebooks, pages, prose, snippets
 from course.pytest_plugin import check_prose, record_update
 from course.percent import code_cells
 
@@ -147,11 +147,13 @@ def test_notebook_converts_with_a_python_kernel(source):
 def test_the_checker_says_plainly_whether_an_answer_is_right(capsys):
     namespace = {}
     exec(exercises.setup_cells()[1], namespace)
+    capsys.readouterr()  # the version report
     check, verdict = namespace["check"], namespace["_verdict"]
-    expected = exercises.fingerprint((497, "Issue_Size"))
+    expected = exercises.encode((497, "Issue_Size"))
+    assert "497" not in expected and "Issue" not in expected  # not readable at a glance
     assert check((497.0, " issue_size"), expected, "count the weights") is None  # Jupyter shows no Out[]
     assert "Correct!" in capsys.readouterr().out  # 497 == 497.0, and case does not matter
-    assert verdict((497.0, " issue_size"), expected, "count the weights", 3, False) is True
+    assert verdict((497.0, " issue_size"), expected, "count the weights", 0.0005, False) is True
     capsys.readouterr()
     check((..., "Issue_Size"), expected, "count the weights")
     said = capsys.readouterr().out
@@ -161,17 +163,57 @@ def test_the_checker_says_plainly_whether_an_answer_is_right(capsys):
     check((497, "Issue_Size"), expected, reference=True)  # how a solution cell proves itself
     assert capsys.readouterr().out == "The reference solution passes this check.\n"
     check((498, "Issue_Size"), expected, reference=True)
-    assert capsys.readouterr().out == ("The reference solution does NOT pass this check: its answer's "
-                                       f"fingerprint is {exercises.fingerprint((498, 'Issue_Size'))!r}.\n")
-    assert exercises.fingerprint(0.74215) == exercises.fingerprint(0.742) != exercises.fingerprint(0.743)
+    assert capsys.readouterr().out == ("The reference solution does NOT pass this check: its answer, "
+                                       f"encoded, is {exercises.encode((498, 'Issue_Size'))!r}.\n")
+    check(0.74249, exercises.encode(0.742), "", digits=3)  # within half a unit of the third decimal
+    assert capsys.readouterr().out.startswith("Correct!")
+    check(0.7426, exercises.encode(0.742), "", digits=3)
+    assert capsys.readouterr().out.startswith("Not yet")
+    check(0.75, exercises.encode(0.742), "", tol=0.01)  # a tolerance of its own
+    assert capsys.readouterr().out.startswith("Correct!")
 
 
-def _data_cell(folder, url=None):
+def test_the_notebook_says_when_the_learners_versions_differ(monkeypatch, capsys):
+    """The checker cell reports the learner's versions of the libraries whose numbers the lessons
+    print, against those the course was verified with, and the device the lessons will use."""
+    import importlib.metadata
+
+    namespace = {}
+    exec(exercises.setup_cells()[1], namespace)
+    same = capsys.readouterr().out.splitlines()
+    pinned = dict(learner.learner_pins())
+    assert same == ["Your versions are the ones this course was verified with: " + ", ".join(
+        f"{name} {pinned[name]}" for name in exercises.VERSIONS_REPORTED) + ".", "Device: cpu"]
+    real = importlib.metadata.version
+    monkeypatch.setattr(importlib.metadata, "version",
+                        lambda name: "2.5.1+cu121" if name == "torch" else real(name))
+    namespace["report_versions"]()
+    assert capsys.readouterr().out.splitlines() == [
+        f"Your versions differ from the ones this course was verified with: torch 2.5.1+cu121 "
+        f"(verified with {pinned['torch']}).",
+        "Printed outputs may differ in their last digits; the checks still apply.",
+        "Device: cpu",
+    ]
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.name)
+def test_every_notebook_reports_the_versions_and_device(source, request):
+    checked = sorted({item.callspec.params["source"] for item in request.session.items
+                      if getattr(item, "originalname", "") == "test_notebook_runs_and_prints_its_documented_output"})
+    run = notebooks.run_for_tests(source, data.dataset_path(), among=checked or [source])
+    report = run["cells"][1]["stdout"].splitlines()
+    assert report[0].startswith("Your versions are the ones this course was verified with: torch ")
+    assert report[-1] == "Device: cpu"
+
+
+def _data_cell(folder, course_url=None):
     import subprocess
     import sys
 
-    (folder / "cell.py").write_text(exercises.setup_cells(url)[0], encoding="utf-8")
+    (folder / "cell.py").write_text(exercises.setup_cells()[0], encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if k != "COURSE_URL"}
+    if course_url:
+        env["COURSE_URL"] = course_url  # a course site's address, tried first
     return subprocess.run([sys.executable, "cell.py"], cwd=folder, capture_output=True, text=True, env=env)
 
 
@@ -179,34 +221,38 @@ def test_the_data_cell_downloads_the_course_copy_and_verifies_it(tmp_path):
     site = tmp_path / "site"
     (site / "data").mkdir(parents=True)
     shutil.copyfile(data.dataset_path(), site / "data" / data.FILENAME)
-    learner = tmp_path / "learner"
-    learner.mkdir()
-    result = _data_cell(learner, site.as_uri())  # the build fills in the site's address
+    learner_dir = tmp_path / "learner"
+    learner_dir.mkdir()
+    result = _data_cell(learner_dir, site.as_uri())
     assert result.stdout == f"indian_ipo.csv is the course's dataset: {data.SHA256[:12]}\n", result.stderr
-    assert (learner / data.FILENAME).read_bytes() == (site / "data" / data.FILENAME).read_bytes()
+    assert (learner_dir / data.FILENAME).read_bytes() == (site / "data" / data.FILENAME).read_bytes()
+    assert not list(learner_dir.glob("*.download"))
 
-    (learner / data.FILENAME).write_bytes(b"not the dataset")  # a file beside it is used, and checked
-    result = _data_cell(learner, site.as_uri())
+    (learner_dir / data.FILENAME).write_bytes(b"not the dataset")  # a file beside it is used, and checked
+    result = _data_cell(learner_dir, site.as_uri())
     assert result.returncode != 0 and result.stderr.strip().splitlines() == [
         f"indian_ipo.csv beside this notebook is not the course's dataset (SHA-256 "
-        f"{hashlib.sha256(b'not the dataset').hexdigest()[:12]}, expected {data.SHA256[:12]}): delete it, "
-        "or check COURSE_URL, and run this cell again."
+        f"{hashlib.sha256(b'not the dataset').hexdigest()[:12]}, expected {data.SHA256[:12]}): delete it "
+        "and run this cell again."
     ]
 
-    (learner / data.FILENAME).unlink()
-    (site / "data" / data.FILENAME).write_text("a truncated download")  # a bad download is refused
-    result = _data_cell(learner, site.as_uri())
-    assert result.returncode != 0 and "is not the course's dataset" in result.stderr
-    assert not (learner / data.FILENAME).exists()
+    # A bad download is refused, and the next source is tried: here the dataset's public copy,
+    # which this offline machine cannot reach. The one message names every source tried.
+    (learner_dir / data.FILENAME).unlink()
+    (site / "data" / data.FILENAME).write_text("a truncated download")
+    result = _data_cell(learner_dir, site.as_uri())
+    message = result.stderr.strip().splitlines()
+    assert result.returncode != 0 and len(message) == 1 and message[0].startswith("Could not get indian_ipo.csv: ")
+    assert f"{site.as_uri()}/data/indian_ipo.csv is not the course's dataset" in message[0]
+    assert f"{data.URL} did not answer" in message[0]
+    assert not (learner_dir / data.FILENAME).exists() and not list(learner_dir.glob("*.download"))
 
-    result = _data_cell(learner)  # no address: one sentence saying what to do
-    assert result.returncode != 0 and result.stderr.strip().splitlines() == [
-        "indian_ipo.csv is not beside this notebook: save it here from the course's Set-up page, "
-        "or set COURSE_URL in this cell to the course site's address."
-    ]
-    result = _data_cell(learner, (tmp_path / "nowhere").as_uri())
-    assert result.returncode != 0 and len(result.stderr.strip().splitlines()) == 1
-    assert result.stderr.startswith("Could not download indian_ipo.csv from ")
+    # No course site known (a local build): the public copy alone, never a placeholder.
+    result = _data_cell(learner_dir)
+    message = result.stderr.strip().splitlines()
+    assert result.returncode != 0 and len(message) == 1
+    assert message[0].startswith(f"Could not get indian_ipo.csv: {data.URL} did not answer")
+    assert "YOUR-COURSE-SITE" not in exercises.setup_cells()[0]
 
 
 def test_rendered_notebooks_lose_their_remote_scripts():

@@ -25,6 +25,17 @@ def test_the_versions_come_from_the_pins_and_follow_them(tmp_path):
     assert f"torch=={pinned['torch']}" not in page
 
 
+def test_the_data_step_names_the_datasets_public_copy_and_its_hash():
+    """The Set-up page's data step works as written anywhere (read on the course site, its script
+    names the site's own copy instead): the address and the hash are the project's."""
+    from course import data
+
+    page = (ROOT / "docs" / "setup.md").read_text(encoding="utf-8")
+    assert f'URL = "{data.URL}"' in page and f'SHA256 = "{data.SHA256}"' in page
+    script = (ROOT / "docs" / "javascripts" / "course.js").read_text(encoding="utf-8")
+    assert f'var PUBLIC_DATA_URL = "{data.URL}";' in script
+
+
 @pytest.mark.slow
 def test_the_built_set_up_page_shows_the_pins(built_site):
     html = (built_site / "setup" / "index.html").read_text(encoding="utf-8")
@@ -134,4 +145,4 @@ def test_every_downloaded_notebook_runs_in_an_empty_folder(built_site, tmp_path,
                 assert [line.rstrip() for line in printed.rstrip("\n").split("\n")] == expected, cell.source
         checks = [p for c, p in zip(code, stdout) if "check" in c.metadata.get("tags", ())]
         assert checks and all(p.startswith("Not yet: replace each ...") and "\nHint: " in p for p in checks), name
-        assert exercises.PLACEHOLDER_URL in code[0].source  # no site_url: the placeholder, replaced by $COURSE_URL
+        assert f"SOURCES = [site.rstrip(\"/\") + \"/data/indian_ipo.csv\" for site in SITES if site] + [{data.URL!r}]" in code[0].source
