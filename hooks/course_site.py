@@ -26,7 +26,7 @@ from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.structure.files import File, InclusionLevel  # noqa: E402
 from mkdocs.structure.toc import get_toc  # noqa: E402
 
-from course import data, execution, figures, fix_threads, glossary, hosted, learner, notebooks, pages, paper  # noqa: E402
+from course import data, execution, figures, fix_threads, glossary, hosted, learner, lessons, notebooks, pages, paper  # noqa: E402
 
 fix_threads()
 
@@ -81,6 +81,7 @@ def on_files(files, config):
             src_dir=str(rendered.ipynb.parent),
             dest_dir=config.site_dir,
             use_directory_urls=config.use_directory_urls,
+            inclusion=InclusionLevel.NOT_IN_NAV,  # reached from its lesson, not a second nav entry
         )
         page.abs_src_path = str(rendered.ipynb)
         page.rendered = rendered
@@ -109,11 +110,18 @@ def on_pre_page(page, config, files):
 
 
 def on_page_markdown(markdown, page, config, files):
-    """Lesson pages: inline values, glossary links, a header (time, notebook, versions).
-    The Set-up page: the versions and install command from the project's pins."""
+    """Lesson pages: inline values, glossary links, a header (time, notebook, versions), links
+    to the lessons around them. The overview: its table of lessons. The Set-up page: the versions
+    and install command from the project's pins."""
     if page.file.src_uri == "setup.md":
         return learner.render_setup(markdown)
-    if not page.file.src_uri.startswith("lessons/"):
+    if page.file.src_uri != "index.md" and not page.file.src_uri.startswith("lessons/"):
+        return markdown
+    try:
+        markdown = lessons.render(markdown, page.file.src_uri)  # the overview's table, next steps
+    except lessons.LessonError as exc:
+        raise PluginError(str(exc)) from None
+    if page.file.src_uri == "index.md":
         return markdown
     run = _page_runs.get(page.file.src_uri, {"values": {}, "seconds": 0})
     try:

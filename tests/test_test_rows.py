@@ -21,13 +21,14 @@ import io
 
 import pytest
 
-from course import ROOT, data, ipo, snippets
+from course import ROOT, data, ipo, lessons, snippets
 from course.percent import code_cells
 from course.pytest_plugin import python_blocks
 
 FINAL_MARKER = "FINAL EVALUATION"
 GUARDED = ("test_df",)
 LESSONS = [p for p in sorted((ROOT / "docs" / "lessons").glob("*.md")) if int(p.stem[:2]) >= 4]
+FINAL = next(lesson.page for lesson in lessons.course() if lesson.final_evaluation)
 NUMERIC = ["Issue_Size", "Subscription_QIB", "Subscription_HNI", "Subscription_RII",
            "Subscription_Total", "Issue_Price", "Listing_Gains_Percent"]
 
@@ -125,16 +126,17 @@ def scrambled_workdir(tmp_path, monkeypatch):
 @pytest.mark.parametrize("page", LESSONS, ids=lambda p: p.stem)
 def test_no_block_before_the_final_evaluation_touches_the_test_rows(page, scrambled_workdir):
     found_final = run_guarded(page)
-    if page == LESSONS[-1]:
-        assert found_final, f"{page.name} must end the module's evaluation with a {FINAL_MARKER} block"
+    if page == FINAL:
+        assert found_final, (f"{page.name} declares final_evaluation: true, so it must score the test "
+                             f"rows in a {FINAL_MARKER} block")
 
 
-def test_the_module_scores_the_test_rows_in_one_block():
+def test_the_module_scores_the_test_rows_in_one_block_of_the_lesson_that_says_so():
+    """Which lesson holds the final evaluation is declared in its front matter, not assumed."""
     finals = [(p.name, lineno) for p in LESSONS for lineno, code in units(p) if FINAL_MARKER in code]
     assert len(finals) == 1, finals
-    page = LESSONS[-1]
-    text = page.read_text(encoding="utf-8")
-    assert "## The final evaluation" in text
+    assert finals[0][0] == FINAL.name, f"the {FINAL_MARKER} block is in {finals[0][0]}, but {FINAL.name} declares it"
+    assert "## The final evaluation" in FINAL.read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("page", LESSONS, ids=lambda p: p.stem)
