@@ -386,9 +386,9 @@ class Pool:
         from course import notebooks
 
         workdir = notebooks.prepare_workdir(self.csv_path)
-        ipynb = workdir / f"{item.path.stem}.ipynb"
-        notebooks.write_if_changed(ipynb, notebooks.to_ipynb(item.path).encode())
-        nb = nbformat.read(ipynb, as_version=4)
+        ipynb = workdir / f"{item.path.stem}.ipynb"  # the learner's download
+        notebooks.write_if_changed(ipynb, notebooks.to_ipynb(item.path, download=True).encode())
+        nb = nbformat.reads(notebooks.to_ipynb(item.path), as_version=4)  # as the build runs it
         default_timeout = notebook_timeout(nb)
         state = {"cell": None, "peak": 0, "pid": None}
 

@@ -153,9 +153,8 @@ def _verdict(answer, expected, hint, tol, reference):
             print(f"The reference solution does NOT pass this check: its answer, encoded, is "
                   f"{_encode(answer)!r}.")
         return passed
-    if _unanswered(answer):
+    if _unanswered(answer):  # no hint yet: it is for after a first try
         print("Not yet: replace each ... in the cell above with your answer, run it, then run this check again.")
-        print("Hint:", hint)
         return False
     if passed:
         print("Correct! Compare your code with the solution below (click to expand it).")
@@ -336,6 +335,24 @@ def collapse_solutions(html: str, markdown_ids: tuple[str, ...] = ()) -> str:
     return "".join(out)
 
 
+SOLUTION_SUMMARY = "Solution (try the exercise first)"
+DISCUSSION_SUMMARY = "Discussion of the solution (after you have tried)"
+
+
+def as_download(cell, new_markdown_cell):
+    """A solution cell as the downloaded notebook holds it: a Markdown cell with the solution's
+    code (or its discussion) in a closed ``<details>``. JupyterLab, Colab, VS Code and GitHub all
+    show it closed, and "Run All" never runs it, so neither the code nor what it prints is seen
+    before the learner opens it; to run it, they copy it into a cell."""
+    if cell.cell_type == "code":
+        body = f"```python\n{cell.source.strip()}\n```"
+        summary = SOLUTION_SUMMARY
+    else:
+        body, summary = cell.source.strip(), DISCUSSION_SUMMARY
+    return new_markdown_cell(f"<details>\n<summary>{summary}</summary>\n\n{body}\n\n</details>",
+                             metadata={"tags": list(cell.metadata.get("tags", ()))})
+
+
 def reference_check(check_source: str) -> str:
     """The lines the build appends to a solution cell: its exercise's check calls, each with
     ``reference=True``, so the executed solution says whether its own answer passes."""
@@ -379,11 +396,11 @@ def proven_in_build(source, executed) -> Proof:
         if "starter" in tags:
             proof.exercises += 1
         elif "check" in tags:
-            if said.startswith("Not yet") and "\nHint: " in said:
+            if said.startswith("Not yet: replace each ...") and "Hint:" not in said:
                 proof.starters_fail += 1
             else:
                 proof.problems.append(f"{where(cell)}: this check does not fail the untouched starter "
-                                      f"with a hint; it printed {said.strip()!r}")
+                                      f"(without giving its hint away); it printed {said.strip()!r}")
         elif REFERENCE_PASSES in said.splitlines():
             proof.solutions_pass += 1
         else:

@@ -67,13 +67,15 @@ def build_key(source: Path) -> str:
                      generated.hexdigest(), page, *exercises.setup_cells())
 
 
-def to_ipynb(source: Path) -> str:
+def to_ipynb(source: Path, download: bool = False) -> str:
     """The notebook JSON for a percent-format source, with a Python 3 kernelspec.
 
     After the title come the generated verified-with note and the set-up cells of
     ``course.exercises`` (the dataset, verified; the exercise checker); the page's cautions
-    (``course.callouts``) are placed beside the code they follow; exercise solutions are marked
-    collapsed.
+    (``course.callouts``) are placed beside the code they follow. As the build executes it, each
+    solution is a code cell that ends with its check (the proof); in the ``download``, each
+    solution and its discussion is a closed ``<details>`` in a Markdown cell, which "Run All"
+    never runs, so no answer is shown before the learner opens it (``exercises.as_download``).
     """
     import jupytext
     import nbformat
@@ -93,11 +95,15 @@ def to_ipynb(source: Path) -> str:
     title = 1 if notebook.cells and notebook.cells[0].cell_type == "markdown" else 0
     notebook.cells[title:title] = verified
     check = ""
-    for cell in notebook.cells:
+    for index, cell in enumerate(notebook.cells):
         tags = cell.metadata.get("tags", ())
         if cell.cell_type == "code" and "check" in tags:
             check = cell.source
-        if "solution" in tags:
+        if "solution" not in tags:
+            continue
+        if download:
+            notebook.cells[index] = exercises.as_download(cell, nbformat.v4.new_markdown_cell)
+        else:
             cell.metadata["jupyter"] = {"source_hidden": True}
             if cell.cell_type == "code":  # it proves itself: the check, on the solution's answer
                 cell.source = cell.source.rstrip("\n") + exercises.reference_check(check)
@@ -133,7 +139,7 @@ def build(csv_path: Path, out_dir: Path = BUILD_DIR) -> list[Rendered]:
     for source, path in stored.items():
         ipynb = out_dir / f"{source.stem}.ipynb"
         if not ipynb.is_file():  # executed elsewhere (another shard): the download is made here
-            write_if_changed(ipynb, to_ipynb(source).encode())
+            write_if_changed(ipynb, to_ipynb(source, download=True).encode())
         cached = json.loads(path.read_text(encoding="utf-8"))
         rendered.append(Rendered(source, ipynb, cached["html"], cached["css"], cached["toc_tokens"],
                                  tuple(cached["exercises"])))

@@ -120,6 +120,28 @@ def _run_in_process(source, tmp_path, monkeypatch, pytestconfig, request):
 
 
 @pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.name)
+def test_the_download_keeps_every_answer_closed_under_run_all(source):
+    """The learner's notebook: each solution (and its discussion) is a closed <details> of a
+    Markdown cell, which Run All never executes, with the solution's code as the build ran it
+    (less the proof the build appends); everything else is the notebook the build executes."""
+    import nbformat
+
+    built = nbformat.reads(notebooks.to_ipynb(source), as_version=4)
+    download = nbformat.reads(notebooks.to_ipynb(source, download=True), as_version=4)
+    nbformat.validate(download)
+    assert len(built.cells) == len(download.cells)
+    for ran, given in zip(built.cells, download.cells):
+        if "solution" not in ran.metadata.get("tags", ()):
+            assert given == ran
+            continue
+        assert given.cell_type == "markdown"
+        assert given.source.startswith("<details>\n<summary>") and given.source.endswith("</details>")
+        if ran.cell_type == "code":
+            code = ran.source.split("\n\n# The check above, on this solution's answer:")[0].strip()
+            assert f"```python\n{code}\n```" in given.source and "reference=True" not in given.source
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.name)
 def test_notebook_converts_with_a_python_kernel(source):
     import nbformat
 
@@ -157,7 +179,7 @@ def test_the_checker_says_plainly_whether_an_answer_is_right(capsys):
     capsys.readouterr()
     check((..., "Issue_Size"), expected, "count the weights")
     said = capsys.readouterr().out
-    assert said.startswith("Not yet: replace each ...") and "Hint: count the weights" in said
+    assert said.startswith("Not yet: replace each ...") and "Hint" not in said  # the hint waits for a try
     check((498, "Issue_Size"), expected, "count the weights")
     assert capsys.readouterr().out == "Not yet: that is not the expected answer.\nHint: count the weights\n"
     check((497, "Issue_Size"), expected, reference=True)  # how a solution cell proves itself
@@ -340,7 +362,8 @@ def _said(cell, text):
 
 def test_the_build_proves_every_exercise_and_names_the_cell_that_fails():
     """What the executed notebook printed proves each exercise: the check after the untouched
-    starter said "Not yet" with a hint, and the solution's own check passed."""
+    starter said "Not yet" without its hint (that is for after a try), and the solution's own
+    check passed."""
     import nbformat
 
     source = SOURCES[0]
@@ -350,18 +373,21 @@ def test_the_build_proves_every_exercise_and_names_the_cell_that_fails():
     assert len(checks) == len(solutions) >= 3
     for check, solution in zip(checks, solutions):
         assert solution.source.endswith(f", reference=True)\n# Output: {exercises.REFERENCE_PASSES}")
-        _said(check, "Not yet: ...\nHint: look\n")
+        _said(check, "Not yet: replace each ... in the cell above with your answer\n")
         _said(solution, f"largest values: Issue_Size\n{exercises.REFERENCE_PASSES}\n")
     proof = exercises.proven_in_build(source, executed)
     assert (proof.exercises, proof.solutions_pass, proof.starters_fail, proof.problems) == (len(checks),) * 3 + ([],)
 
     lines = {c.source: c.first_lineno for c in code_cells(source)}
     _said(checks[1], "Correct! ...\n")  # a check that passes the untouched starter
+    _said(checks[2], "Not yet: replace each ...\nHint: look\n")  # one that gives its hint away at once
     solution_line = next(line for code, line in lines.items() if solutions[2].source.startswith(code.strip()))
     _said(solutions[2], "The reference solution does NOT pass this check.\n")  # a changed solution
     assert exercises.proven_in_build(source, executed).problems == [
         f"lessons_src/{source.name}:{lines[checks[1].source]}: this check does not fail the untouched "
-        "starter with a hint; it printed 'Correct! ...'",
+        "starter (without giving its hint away); it printed 'Correct! ...'",
+        f"lessons_src/{source.name}:{lines[checks[2].source]}: this check does not fail the untouched "
+        "starter (without giving its hint away); it printed 'Not yet: replace each ...\\nHint: look'",
         f"lessons_src/{source.name}:{solution_line}: this solution does not pass its exercise's check; "
         "it printed 'The reference solution does NOT pass this check.'",
     ]

@@ -144,5 +144,15 @@ def test_every_downloaded_notebook_runs_in_an_empty_folder(built_site, tmp_path,
             if expected:
                 assert [line.rstrip() for line in printed.rstrip("\n").split("\n")] == expected, cell.source
         checks = [p for c, p in zip(code, stdout) if "check" in c.metadata.get("tags", ())]
-        assert checks and all(p.startswith("Not yet: replace each ...") and "\nHint: " in p for p in checks), name
+        assert checks and all(p.startswith("Not yet: replace each ...") and "Hint" not in p for p in checks), name
+        # Run All shows no answer: no solution is a code cell (none ran, none printed), each is a
+        # closed <details> of a Markdown cell, and so is each discussion of one.
+        assert not any("solution" in c.metadata.get("tags", ()) for c in code), name
+        solutions = [c for c in notebook.cells if "solution" in c.metadata.get("tags", ())]
+        assert len(solutions) >= len(checks), name
+        for cell in solutions:
+            assert cell.cell_type == "markdown" and cell.source.startswith("<details>\n<summary>"), cell.source
+            assert "<details open" not in cell.source and cell.source.rstrip().endswith("</details>")
+        printed = "".join(stdout)
+        assert exercises.REFERENCE_PASSES not in printed and "Correct!" not in printed, name
         assert f"SOURCES = [site.rstrip(\"/\") + \"/data/indian_ipo.csv\" for site in SITES if site] + [{data.URL!r}]" in code[0].source
