@@ -1,19 +1,23 @@
 """The built site in a real browser (Debian's Chromium driven by Playwright), offline.
 
 Every page loads with no request to another host, no failed request, no console or page error,
-and every image decodes. Every page passes axe-core's WCAG 2.0/2.1/2.2 A and AA rules in the light
-and the dark scheme, and reflows at 320 px and at 200 % zoom. The keyboard reaches every control
-with a visible focus ring, figures are legible and described, and the whole course prints to one
-PDF. Search, the dark-mode toggle, hints and downloads work, and lessons read at a phone's width.
-Screenshots of each lesson land in test-artifacts/screenshots/.
+no breach of its Content Security Policy, and every image decodes; the policy refuses a script
+from another host before it is requested. Every page passes axe-core's WCAG 2.0/2.1/2.2 A and AA
+rules in the light and the dark scheme, and reflows at 320 px and at 200 % zoom. The keyboard
+reaches every control with a visible focus ring, figures are legible and described, and the whole
+course prints to one PDF. Search, the dark-mode toggle, hints and downloads work, and lessons
+read at a phone's width. Screenshots of each lesson land in test-artifacts/screenshots/.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import importlib.util
 import os
 import shutil
 from collections import Counter
+from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -54,13 +58,24 @@ def browser():
         launched.close()
 
 
+# Every document of a watched context reports what its Content Security Policy refused.
+CSP_WATCH = """document.addEventListener("securitypolicyviolation", e => window.__cspViolation({
+  directive: e.effectiveDirective, blocked: e.blockedURI, page: e.documentURI,
+  source: e.sourceFile, line: e.lineNumber, sample: e.sample,
+}), true);"""
+
+
 class Watched:
-    """A page whose every problem is recorded: remote or failed requests, errors, 4xx/5xx."""
+    """A page whose every problem is recorded: remote or failed requests, errors, 4xx/5xx, and
+    whatever the page's Content Security Policy refused."""
 
     def __init__(self, browser, settle: float = 5.0, **options):
         self.settle = settle  # seconds a request of the page being left is given to finish
         self.context = browser.new_context(accept_downloads=True, **options)
         self.problems: list[str] = []
+        self.violations: list[dict] = []  # each securitypolicyviolation event, as CSP_WATCH sends it
+        self.context.expose_binding("__cspViolation", lambda source, v: self._violation(v))
+        self.context.add_init_script(CSP_WATCH)
         self.context.route("**/*", self._route)
         self.page = self.context.new_page()
         self.page.on("console", lambda m: m.type == "error" and self.problems.append(f"console: {m.text}"))
@@ -79,6 +94,12 @@ class Watched:
         url = frame.url.split("#")[0]
         if frame == self.page.main_frame and url != self.document_url:  # a new document, not a #hash
             self.document, self.document_url = self.document + 1, url
+
+    def _violation(self, v: dict):
+        self.violations.append(v)
+        where = f" ({v['source']}:{v['line']})" if v["source"] else ""
+        sample = f": {v['sample']}" if v["sample"] else ""
+        self.problems.append(f"CSP violation on {v['page']}: {v['directive']} refused {v['blocked']}{where}{sample}")
 
     def _failed(self, request):
         """A request cut off (``ERR_ABORTED``) by the test's own navigation, sent by a document
@@ -199,6 +220,138 @@ def test_every_page_loads_cleanly(built_site, server, watched):
     assert w.problems == []
 
 
+# The Content Security Policy of every page (overrides/main.html), but for script-src: that is
+# 'self' and the hash of each inline script the built site has, no more, no fewer (but below).
+CSP = {
+    "default-src": ["'self'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'", "data:"],
+    "connect-src": ["'self'"],
+    "worker-src": ["'self'", "blob:"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+}
+# Pages whose inline set-up (Material's __md_scope) names the absolute path the site is published
+# under, so that no hash can be known before: they allow inline scripts.
+INLINE_SCRIPTS_RUN = {"404.html", "print_page/index.html"}
+SCRIPT_TYPES = ("", "text/javascript", "application/javascript", "module")  # the ones that run
+REMOTE_SCRIPT = "https://cdn.example.com/x.js"
+
+
+class HeadOrder(HTMLParser):
+    """A page's Content Security Policy <meta> tags, where the first element the policy must
+    govern (a script, a style or a stylesheet) comes, and the text of each inline script."""
+
+    def __init__(self):
+        super().__init__()
+        self.elements = 0  # elements seen so far
+        self.policies: list[tuple[int, str]] = []  # (elements before it, content)
+        self.first_governed: int | None = None
+        self.inline_scripts: list[str] = []
+        self._script: list[str] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        a = {k: v or "" for k, v in attrs}
+        if tag == "meta" and a.get("http-equiv", "").lower() == "content-security-policy":
+            self.policies.append((self.elements, a.get("content", "")))
+        governed = tag in ("script", "style") or (tag == "link" and "stylesheet" in a.get("rel", ""))
+        if governed and self.first_governed is None:
+            self.first_governed = self.elements
+        if tag == "script" and "src" not in a and a.get("type", "").lower() in SCRIPT_TYPES:
+            self._script = []
+        self.elements += 1
+
+    def handle_data(self, data):
+        if self._script is not None:
+            self._script.append(data)
+
+    def handle_endtag(self, tag):
+        if tag == "script" and self._script is not None:
+            self.inline_scripts.append("".join(self._script))
+            self._script = None
+
+
+def test_every_page_carries_the_content_security_policy(built_site):
+    """Every built page has one Content Security Policy <meta>, before anything it governs: the
+    site's own files only, inline styles, data: images and fonts, and of inline scripts only
+    those the site has, by hash (a changed or new one is named here with the hash to allow);
+    the pages whose inline set-up depends on where the site is published allow inline ones."""
+    problems, needed, allowed = [], set(), set()
+    pages = sorted(built_site.rglob("*.html"))
+    assert len(pages) >= 3 + 2 * len(LESSONS)
+    for path in pages:
+        rel = path.relative_to(built_site).as_posix()
+        parts = HeadOrder()
+        parts.feed(path.read_text(encoding="utf-8"))
+        parts.close()
+        if len(parts.policies) != 1:
+            problems.append(f"{rel}: {len(parts.policies)} Content Security Policy <meta> tags, not 1")
+            continue
+        at, content = parts.policies[0]
+        if parts.first_governed is not None and at > parts.first_governed:
+            problems.append(f"{rel}: the policy <meta> comes after a script or style it should govern")
+        directives = {}
+        for directive in filter(None, (d.strip() for d in content.split(";"))):
+            name, *values = directive.split()
+            if name in directives:
+                problems.append(f"{rel}: {name} given twice")
+            directives[name] = values
+        script_src = directives.pop("script-src", [])
+        if directives != CSP:
+            problems.append(f"{rel}: the policy is {directives}, not {CSP} (with script-src)")
+        if rel in INLINE_SCRIPTS_RUN:
+            if script_src != ["'self'", "'unsafe-inline'"]:
+                problems.append(f"{rel}: script-src is {' '.join(script_src)}, not 'self' 'unsafe-inline'")
+            continue
+        if script_src[:1] != ["'self'"] or any(not s.startswith("'sha256-") for s in script_src[1:]):
+            problems.append(f"{rel}: script-src is {' '.join(script_src)}, not 'self' and hashes")
+        allowed.update(s for s in script_src if s.startswith("'sha256-"))
+        for script in parts.inline_scripts:
+            digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode()
+            needed.add(f"'sha256-{digest}'")
+            if f"'sha256-{digest}'" not in script_src:
+                problems.append(f"{rel}: its inline script {' '.join(script.split())[:60]!r} needs "
+                                f"'sha256-{digest}' in script-src (overrides/main.html)")
+    problems += [f"script-src allows {h}, which no page's inline script has: remove it from "
+                 f"overrides/main.html" for h in sorted(allowed - needed)]
+    assert problems == [], "\n".join(problems)
+
+
+def test_the_content_security_policy_refuses_a_remote_script(server, watched):
+    """A script from another host, added to a lesson page, is refused by the page's policy before
+    any request for it leaves the browser; an added inline script does not run either."""
+    w = watched()
+    page = w.goto(f"{server}/lessons/{LESSONS[0]}/")
+    assert w.problems == []
+    outcome = page.evaluate("""src => new Promise(done => {
+      const s = document.createElement("script");
+      s.src = src;
+      s.onload = () => done("loaded");
+      s.onerror = () => done("not loaded");
+      document.head.append(s);
+    })""", REMOTE_SCRIPT)
+    ran = page.evaluate("""() => {
+      const s = document.createElement("script");
+      s.textContent = "window.injected = true";
+      document.head.append(s);
+      return window.injected === true;
+    }""")
+    for _ in range(300):  # the page reports a violation a moment after it refuses
+        if len(w.violations) >= 2:
+            break
+        page.wait_for_timeout(10)
+    assert outcome == "not loaded", "the script from another host loaded"
+    assert not ran, f"an inline script added to the page ran: {w.problems}"
+    assert [(v["directive"], v["blocked"]) for v in w.violations] == [
+        ("script-src-elem", REMOTE_SCRIPT), ("script-src-elem", "inline")], w.problems
+    # No request left the browser (none reached Watched's route): Chromium failed it as "csp".
+    assert not [p for p in w.problems if p.startswith("request to another host")], w.problems
+    others = [p for p in w.problems if not p.startswith("CSP violation") and "Content Security Policy" not in p]
+    assert others == [f"failed: {REMOTE_SCRIPT} csp"], w.problems
+
+
 AXE_RUN = """tags => axe.run(document, {
   runOnly: {type: "tag", values: tags},
   resultTypes: ["violations"],
@@ -213,13 +366,16 @@ def test_every_page_meets_wcag_aa(built_site, server, watched, scheme):
     """axe-core's WCAG 2.0, 2.1 and 2.2 level A and AA rules find nothing on any page."""
     assert AXE_JS.is_file(), f"axe-core not found at {AXE_JS}: run `make setup`"
     w = watched(color_scheme=scheme, viewport={"width": 1280, "height": 900})
+    # axe-core comes in as a file of the site's own origin: the pages' policy refuses inline scripts.
+    axe_url = f"{server}/__tests__/axe.min.js"
+    w.context.route(axe_url, lambda route: route.fulfill(path=AXE_JS, content_type="text/javascript"))
     found, per_rule = [], Counter()
     for rel in site_pages(built_site) + [Path("404.html")]:
         url = page_url(server, rel) if rel.name == "index.html" else f"{server}/{rel.as_posix()}"
         page = w.goto(url, until="load")
         shown = page.evaluate("document.body.getAttribute('data-md-color-scheme')")
         assert shown == SCHEMES[scheme], f"{url}: shown in {shown}, not {SCHEMES[scheme]}"
-        page.add_script_tag(path=AXE_JS)
+        page.add_script_tag(url=axe_url)
         for violation in page.evaluate(AXE_RUN, WCAG_AA):
             per_rule[violation["rule"]] += len(violation["nodes"])
             for node in violation["nodes"]:
