@@ -45,8 +45,9 @@ $(CHROMIUM):
 
 browser: $(CHROMIUM)
 
+# Live reload without the printable course page (make build makes it): each edit rebuilds sooner.
 serve: setup
-	$(BIN)/mkdocs serve -a 127.0.0.1:8000
+	COURSE_PRINT_PAGE=false $(BIN)/mkdocs serve -a 127.0.0.1:8000
 
 # Built beside site/ and swapped in only when the whole build succeeded.
 build: setup

@@ -470,13 +470,20 @@ class Pool:
 
 
 async def _discard_kernel(client) -> None:
-    if getattr(client, "km", None) is not None:
+    """Stop the notebook's kernel and its channels, with jupyter_client's public API (a kernel
+    already dead, or half started, leaves nothing to stop)."""
+    km, kc = getattr(client, "km", None), getattr(client, "kc", None)
+    client.km = client.kc = None
+    if kc is not None:
+        kc.stop_channels()
+    if km is not None:
         try:
-            await client._async_cleanup_kernel()
-        except Exception:  # already dead or half started: nothing left to stop
+            if await km.is_alive():
+                await km.shutdown_kernel(now=True)
+        except Exception:
             pass
-    client.km = None
-    client.kc = None
+        finally:
+            await km.cleanup_resources()
 
 
 def kernel_pid(client) -> int | None:

@@ -85,8 +85,10 @@ def to_ipynb(source: Path, download: bool = False) -> str:
     notebook = jupytext.read(source)
     page = callouts.of_page(pages.notebook_page(source).read_text(encoding="utf-8"))
     notebook.cells = callouts.place(notebook.cells, page, nbformat.v4.new_markdown_cell)
+    lesson = pages.notebook_page(source).stem
     verified = jupytext.reads(
-        f"# %% [markdown]\n# {pages.verified_with()} The course's [Set-up page](../../setup/) says how to "
+        f"# %% [markdown]\n# This is the notebook of the lesson page [{_title(source)}](../../lessons/{lesson}/).\n#\n"
+        f"# {pages.verified_with()} The course's [Set-up page](../../setup/) says how to "
         "install these versions; the first code cell below gets `indian_ipo.csv` and checks it, and the "
         "second defines `check`, which tells you whether your answer to an exercise is right.\n",
         fmt="py:percent",
@@ -112,6 +114,13 @@ def to_ipynb(source: Path, download: bool = False) -> str:
     for number, cell in enumerate(notebook.cells, 1):  # jupytext would draw random ids
         cell["id"] = f"cell-{number}"
     return jupytext.writes(notebook, fmt="ipynb")
+
+
+def _title(source: Path) -> str:
+    """``Lesson 1 - Deep Learning Fundamentals``, from the lesson page's title."""
+    from course import lessons, pages
+
+    return lessons.read(pages.notebook_page(source)).heading
 
 
 def write_if_changed(path: Path, content: bytes) -> None:
@@ -152,33 +161,21 @@ def build(csv_path: Path, out_dir: Path = BUILD_DIR) -> list[Rendered]:
 
 
 def coalesce_streams(notebook) -> None:
-    """Merge each cell's consecutive stdout (or stderr) outputs into one.
+    """Merge each cell's consecutive stdout (or stderr) outputs into one (nbconvert's
+    ``CoalesceStreamsPreprocessor``).
 
     How a kernel splits printed text into messages depends on timing; merged, the same code
     always gives the same outputs, and so the same page.
     """
-    for cell in notebook.cells:
-        merged = []
-        for output in cell.get("outputs", []):
-            previous = merged[-1] if merged else None
-            if (
-                output.get("output_type") == "stream"
-                and previous is not None
-                and previous.get("output_type") == "stream"
-                and previous.get("name") == output.get("name")
-            ):
-                previous["text"] += output["text"]
-            else:
-                merged.append(output)
-        if "outputs" in cell:
-            cell["outputs"] = merged
+    from nbconvert.preprocessors import CoalesceStreamsPreprocessor
+
+    CoalesceStreamsPreprocessor().preprocess(notebook, {})
 
 
 def render(source: Path, ipynb: Path, executed, stored: Path) -> Rendered:
     """HTML and table of contents of an executed notebook, via mkdocs-jupyter; then cache them."""
     import nbformat
     from mkdocs_jupyter import convert
-    from mkdocs_jupyter.plugin import _get_nb_toc_tokens
 
     from course import exercises
 
@@ -191,7 +188,7 @@ def render(source: Path, ipynb: Path, executed, stored: Path) -> Rendered:
     hidden = tuple(c.id for c in executed.cells if c.cell_type == "markdown" and "solution" in c.metadata.get("tags", ()))
     html = exercises.collapse_solutions(html, hidden)  # collapsed on the site too, as in Jupyter
     css, html = split_styles(html)
-    toc_tokens, _title = _get_nb_toc_tokens(str(executed_path), 3)
+    toc_tokens = toc_tokens_of(convert.nb2md(str(executed_path)))
     RENDER_CACHE.mkdir(parents=True, exist_ok=True)
     tmp = stored.with_suffix(".tmp")
     counts = [proof.exercises, proof.solutions_pass, proof.starters_fail]
@@ -203,6 +200,17 @@ def render(source: Path, ipynb: Path, executed, stored: Path) -> Rendered:
                                "cells": cells}), encoding="utf-8")
     tmp.replace(stored)
     return Rendered(source, ipynb, html, css, toc_tokens, tuple(counts))
+
+
+def toc_tokens_of(markdown_text: str, depth: int = 3) -> list:
+    """The table of contents of a notebook's Markdown, as MkDocs' ``get_toc`` reads it: what
+    mkdocs-jupyter computes for its own pages, with Python-Markdown's public toc extension."""
+    import markdown
+    from markdown.extensions.toc import TocExtension
+
+    md = markdown.Markdown(extensions=[TocExtension(toc_depth=depth)])
+    md.convert(markdown_text)
+    return md.toc_tokens
 
 
 def _stdout(cell) -> str:
