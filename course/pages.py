@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from course import ROOT, cache, data, environment, prose, snippets
+from course import ROOT, cache, data, environment, prose, reader, snippets
 
 DOCS = ROOT / "docs"
 LESSONS = DOCS / "lessons"
@@ -49,30 +49,12 @@ class PageError(RuntimeError):
 
 
 def python_blocks(path: Path):
-    """The blocks pytest-codeblocks extracts from ``path`` whose language is Python.
-
-    Their code is re-read from the file: pytest-codeblocks drops the blank lines of indented
-    blocks (those inside admonitions), which would shift every line number reported after them.
-    """
-    from pytest_codeblocks.main import extract_from_file
-
-    lines = Path(path).read_text(encoding="utf-8").splitlines()
-    blocks = [b for b in extract_from_file(path) if b.syntax == "python"]
-    for block in blocks:
-        fence = lines[block.lineno - 1]
-        indent = len(fence) - len(fence.lstrip())
-        ticks = fence.lstrip()[: len(fence.lstrip()) - len(fence.lstrip().lstrip("`"))]
-        body = []
-        for line in lines[block.lineno :]:
-            if line.lstrip().startswith(ticks):
-                break
-            body.append(line[min(indent, len(line) - len(line.lstrip())) :])
-        block.code = "".join(line + "\n" for line in body)
-    return blocks
+    """The page's Python blocks, with their lines (``course.reader``)."""
+    return reader.python_blocks(path)
 
 
 def skipped(block) -> bool:
-    return any(mark.startswith("pytest.mark.skip") for mark in block.marks)
+    return block.skipped()
 
 
 def figure_module_path(page: Path) -> Path:

@@ -54,7 +54,6 @@ ARITHMETIC = re.compile(
     rf"(?<![\w.])(?P<left>{_OPERAND}(?:\s*[-+*/\u00d7\u00f7\u2212]\s*\(?{_OPERAND}\)?)+)"
     rf"\s*=\s*(?P<right>{_OPERAND})(?!\.?\d)"
 )
-FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(?P<body>.+?)(?<!`)\1(?!`)")
 PURE_NUMBER = re.compile(r"^\s*[-\u2212]?\d[\d,]*(?:\.\d+)?%?\s*$")
 LINK_TARGET = re.compile(r"\]\([^)]*\)")
@@ -127,18 +126,15 @@ def literals_of(text: str) -> list[str]:
 
 def page_prose(text: str) -> list[tuple[int, str]]:
     """``(line number, line)`` for every line of a page a reader sees as text, not as code."""
+    from course import reader
+
     lines = text.splitlines()
     _, start = front_matter(text)
-    out, fence, comment = [], None, False
+    code = {n for token in reader.tokens(text) if token.type == "fence" and token.map for n in range(*token.map)}
+    out, comment = [], False
     for index in range(start, len(lines)):
         line = lines[index]
-        match = FENCE.match(line)
-        if fence:
-            if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence):
-                fence = None
-            continue
-        if match:
-            fence = match.group(1)
+        if index in code:  # a fenced block, found by the same reader as the blocks that run
             continue
         if comment or "<!--" in line:
             kept = ""

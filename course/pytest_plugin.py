@@ -1,8 +1,8 @@
 """pytest plugin: every Python block of every page under ``docs/`` is a test.
 
-Blocks are found by pytest-codeblocks' parser (so its ``<!--pytest.mark.skip(reason=...)-->``
-markers work), and run as one program, because a lesson page is one program a reader runs top
-to bottom:
+Blocks are found by the project's Markdown reader (``course.reader``: markdown-it-py, which keeps
+each block's line; a ``<!--pytest.mark.skip(reason=...)-->`` comment before a block skips it),
+and run as one program, because a lesson page is one program a reader runs top to bottom:
 
 - blocks of a page share one namespace, in page order;
 - they run in a scratch folder that holds the verified ``indian_ipo.csv``, so
@@ -205,11 +205,6 @@ class LessonPage(pytest.File):
     def verify(self, block, printed: str) -> None:
         """Raise SnippetError unless ``printed`` is what the block documents."""
         filename = str(self.path.relative_to(ROOT))
-        if block.expected_output is not None:  # pytest-codeblocks' own marker
-            if printed != block.expected_output:
-                raise snippets.SnippetError(
-                    f"{filename}:{block.lineno}: expected\n{block.expected_output}got\n{printed}")
-            return
         problem = snippets.compare(snippets.expected_output(block.code, block.lineno + 1), printed, filename)
         if problem:
             raise snippets.SnippetError(problem)
@@ -222,7 +217,7 @@ class LessonPage(pytest.File):
         cwd = os.getcwd()
         os.chdir(self.config._lesson_workdir)
         try:
-            if self.config.getoption("--update-outputs") and block.expected_output is None:
+            if self.config.getoption("--update-outputs"):
                 chunks: list[str] = []
                 new = snippets.updated(block.code, self.namespace, filename, block.lineno + 1, chunks)
                 record_update(self.config, self.path, block.lineno + 1, block.code, new)

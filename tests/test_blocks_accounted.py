@@ -1,9 +1,9 @@
 """No silent skips: every Python-looking block on every page is collected and run, or skipped
 with a visible reason.
 
-pytest-codeblocks only runs fences whose info string is exactly ``python``: ``py``,
-``python title="x"``, ``python hl_lines="2"`` or a block glued on with ``pytest-codeblocks:cont``
-would silently not run. This test scans the pages with its own fence parser and compares.
+The pages are read by ``course.reader`` (markdown-it-py). This test scans them line by line with
+a fence scanner of its own, which knows nothing of Markdown's containers, and compares: a block
+the reader would miss (in an admonition, with a title, written ``py``) fails here by its line.
 """
 
 import re
@@ -52,16 +52,20 @@ def test_skipped_blocks_say_why(page):
                 )
 
 
-def test_the_fence_scanner_sees_what_the_runner_would_miss(tmp_path):
+def test_the_reader_collects_every_python_block_the_scanner_sees(tmp_path):
     page = tmp_path / "page.md"
     page.write_text(
+        "---\ndescription: front matter is not code\n---\n\n"
         "```python\nprint(1)\n```\n\n"
         '```python title="x.py"\nprint(2)\n```\n\n'
-        "<!--pytest-codeblocks:cont-->\n```python\nprint(3)\n```\n\n"
-        "```py\nprint(4)\n```\n\n"
-        "??? tip\n\n    ```python\n    print(5)\n    ```\n\n"
+        "```py\nprint(3)\n```\n\n"
+        "??? tip\n\n    ```python\n    print(4)\n\n    print(5)\n    ```\n\n"
+        '<!--pytest.mark.skip(reason="needs a GPU")-->\n```python\nprint(6)\n```\n\n'
         "```text\nnot code\n```\n"
     )
     python_like = [n for n, info in fences(page) if PYTHON_LIKE.match(info)]
-    assert python_like == [1, 5, 10, 14, 20]
-    assert [b.lineno for b in python_blocks(page)] == [1, 20]
+    assert python_like == [5, 9, 13, 19, 26]
+    blocks = python_blocks(page)
+    assert [b.lineno for b in blocks] == python_like
+    assert blocks[3].code == "print(4)\n\nprint(5)\n"  # inside the admonition: dedented, blank line kept
+    assert [b.marks for b in blocks] == [(), (), (), (), ('pytest.mark.skip(reason="needs a GPU")',)]

@@ -51,10 +51,12 @@ def test_a_drifted_output(project):
 
 def test_a_block_the_runner_would_silently_skip(project):
     page = project / LESSON
-    scratch.edit(page, "```python\nfeature_cols = [", '```python title="features.py"\nfeature_cols = [')
+    # A fence in attribute-list form is Python to a reader of the page, but not a language the
+    # runner knows: it would be shown and never run.
+    scratch.edit(page, "```python\nfeature_cols = [", '```{.python}\nfeature_cols = [')
     result = run_pytest(project, "tests/test_blocks_accounted.py")
     assert result.returncode == 1
-    assert f"{LESSON}:{line_of(page, 'title=')}: ```python title=" in result.output
+    assert f"{LESSON}:{line_of(page, '{.python}')}: ```{{.python}}" in result.output
 
 
 def test_a_figure_that_raises_fails_the_build_and_keeps_the_old_site(project):

@@ -1,0 +1,79 @@
+"""Reading a page's Markdown with one parser that keeps a source map.
+
+The pages are parsed by markdown-it-py (CommonMark) with mdit-py-plugins' front-matter and
+admonition plugins, so that Material's ``!!! note`` and ``??? success`` blocks are containers, not
+indented code: every fenced block is found at any depth, with its code exactly as written (blank
+lines kept, the container's indent removed) and the line of its opening fence, which every error
+about it names (a token's ``.map`` is its source line range).
+
+A block runs when its language, the first word of its info string, is Python (``python``,
+``py``): ``python title="x.py"`` runs like ``python``. A block that must not run says why on the
+line before its fence, as an HTML comment the reader of the page never sees:
+``<!--pytest.mark.skip(reason="needs a GPU")-->``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+PYTHON = ("python", "py", "python3", "py3")
+MARK = re.compile(r"^<!--\s*(pytest\.mark\.\w+(?:\(.*\))?)\s*-->$", re.S)
+
+
+@dataclass(frozen=True)
+class Block:
+    lineno: int  # 1-based line of the opening fence
+    info: str  # the fence's info string, such as 'python' or 'python title="x.py"'
+    code: str  # the block's code, as written
+    marks: tuple[str, ...] = ()  # pytest marks written before it, such as 'pytest.mark.skip(reason="...")'
+
+    @property
+    def language(self) -> str:
+        return self.info.split()[0].lower() if self.info.strip() else ""
+
+    @property
+    def first_lineno(self) -> int:
+        """The line of the code's first line."""
+        return self.lineno + 1
+
+    def skipped(self) -> bool:
+        return any(mark.startswith("pytest.mark.skip") for mark in self.marks)
+
+
+@lru_cache(maxsize=1)
+def _parser():
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.admon import admon_plugin
+    from mdit_py_plugins.front_matter import front_matter_plugin
+
+    return MarkdownIt("commonmark").use(front_matter_plugin).use(admon_plugin).enable("table")
+
+
+@lru_cache(maxsize=64)
+def tokens(text: str) -> tuple:
+    """The block tokens of ``text``, each with its ``.map`` (0-based first line, end line)."""
+    return tuple(_parser().parse(text))
+
+
+def fences(text: str) -> list[Block]:
+    """Every fenced block of ``text``, at any depth, in page order, with the marks before it."""
+    found, previous = [], None
+    for token in tokens(text):
+        if token.type == "fence" and token.map:
+            marks = ()
+            if previous is not None and previous.type == "html_block" and previous.map \
+                    and previous.map[1] == token.map[0]:
+                match = MARK.match(previous.content.strip())
+                if match:
+                    marks = (match.group(1),)
+            found.append(Block(token.map[0] + 1, token.info.strip(), token.content, marks))
+        previous = token
+    return found
+
+
+def python_blocks(path: Path) -> list[Block]:
+    """The Python blocks of the page at ``path``: what the tests and the build run."""
+    return [block for block in fences(Path(path).read_text(encoding="utf-8")) if block.language in PYTHON]
