@@ -4,20 +4,20 @@ In a notebook source (``lessons_src/NN_name.py``) each exercise is a Markdown pr
 three tagged code cells, in this order:
 
 - ``# %% tags=["starter"]``: runs as given and leaves ``...`` where the learner writes;
-- ``# %% tags=["check"]``: ``check(answer, "fingerprint", "hint")`` prints plainly whether the
-  answer is right, and the hint when it is not;
-- ``# %% tags=["solution"]``: the reference solution; the build marks it collapsed
-  (``"jupyter": {"source_hidden": true}``), so it is not read by accident.
+- ``# %% tags=["check"]``: ``check(answer, "encoded reference", "hint")`` prints plainly whether
+  the answer is right, and the hint after a wrong answer (not on the untouched starter);
+- ``# %% tags=["solution"]``: the reference solution.
 
-``check`` compares a fingerprint of the answer (a short SHA-256 of a canonical text of it, floats
-at the precision asked for) with the one written in the check cell, so the cell does not give the
-answer away. Every notebook gets two generated code cells first (``setup_cells``): one that makes
-sure ``indian_ipo.csv`` is the course's dataset (beside the notebook, or downloaded from the
-course site and verified), and one that defines ``check`` and the figures' light style. The tests
-prove every exercise: the untouched starter fails its check with the hint as message, and the
-reference solution passes it. The build proves it in every notebook it executes (each solution
-cell ends with its check, run with ``reference=True``; see ``proven_in_build``), and
-``tests/test_notebooks.py`` reads the same proof from the same executed notebook.
+``check`` compares the answer with the reference answer the cell carries, base64-encoded JSON: not
+readable at a glance, and no more hidden than the solution below it. Numbers pass within a
+tolerance (default: half a unit of the ``digits``-th decimal), so a right answer computed with
+other library versions or on a GPU passes. Every notebook gets two generated code cells first
+(``setup_cells``): one that makes sure ``indian_ipo.csv`` is the course's dataset (beside the
+notebook, or downloaded from the course site or the dataset's public copy, and verified), and one
+that defines ``check``, the figures' light style and the report of the learner's versions and
+device. As the build executes a notebook, each solution is a code cell that ends with its check
+(``reference=True``; see ``proven_in_build``); in the learner's download each solution and its
+discussion is a closed ``<details>`` Markdown cell that Run All never runs (``as_download``).
 """
 
 from __future__ import annotations
@@ -242,8 +242,10 @@ else:
     for source in SOURCES:
         download = data_file.with_suffix(".download")
         try:
-            urllib.request.urlretrieve(source, download)
-        except OSError as exc:
+            with urllib.request.urlopen(source, timeout=60) as answer:
+                download.write_bytes(answer.read())
+        except Exception as exc:  # no answer, a cut-off answer, a malformed address
+            download.unlink(missing_ok=True)
             problems.append(f"{source} did not answer ({exc})")
             continue
         digest = hashlib.sha256(download.read_bytes()).hexdigest()

@@ -57,14 +57,15 @@ def build_key(source: Path) -> str:
     """The notebook's inputs, and this module and the pool's: how it is executed and rendered is
     an input too; so are the generated cells (``course.exercises``, ``course.callouts``) and the
     page whose cautions the notebook carries, and the settings the set-up cells hold."""
-    from course import callouts, exercises, pages
+    from course import callouts, exercises, hosted, pages
 
     runner = Path(__file__).with_name("execution.py")  # how kernels are started and run
     renderer = hashlib.sha256(Path(__file__).read_bytes() + runner.read_bytes()).hexdigest()
     generated = hashlib.sha256(b"".join((ROOT / "course" / f).read_bytes() for f in ("exercises.py", "callouts.py")))
     page = callouts.fingerprint(pages.notebook_page(source).read_text(encoding="utf-8"))
     return cache.key(source, cache.library_versions(EXECUTION_STACK), KERNEL, renderer,
-                     generated.hexdigest(), page, *exercises.setup_cells())
+                     generated.hexdigest(), page, _title(source), hosted.publication().site_url,
+                     *exercises.setup_cells())
 
 
 def to_ipynb(source: Path, download: bool = False) -> str:
@@ -85,10 +86,14 @@ def to_ipynb(source: Path, download: bool = False) -> str:
     notebook = jupytext.read(source)
     page = callouts.of_page(pages.notebook_page(source).read_text(encoding="utf-8"))
     notebook.cells = callouts.place(notebook.cells, page, nbformat.v4.new_markdown_cell)
+    from course import hosted
+
     lesson = pages.notebook_page(source).stem
+    site = hosted.publication().site_url  # absolute links where the course knows its address
+    base = f"{site}/" if site else "../../"  # else relative ones, which work on the site's view
     verified = jupytext.reads(
-        f"# %% [markdown]\n# This is the notebook of the lesson page [{_title(source)}](../../lessons/{lesson}/).\n#\n"
-        f"# {pages.verified_with()} The course's [Set-up page](../../setup/) says how to "
+        f"# %% [markdown]\n# This is the notebook of the lesson page [{_title(source)}]({base}lessons/{lesson}/).\n#\n"
+        f"# {pages.verified_with()} The course's [Set-up page]({base}setup/) says how to "
         "install these versions; the first code cell below gets `indian_ipo.csv` and checks it, and the "
         "second defines `check`, which tells you whether your answer to an exercise is right.\n",
         fmt="py:percent",

@@ -38,8 +38,15 @@ def pytest_addoption(parser):
     )
 
 
+# Where a published course lives (course.hosted): the workflow sets these for its build; the tests
+# build as a local build does, and a test that wants them sets them itself.
+PUBLICATION_VARIABLES = ("COURSE_SITE_URL", "COURSE_REPOSITORY")
+
+
 def pytest_configure(config):
     os.environ.setdefault("MPLBACKEND", "Agg")
+    for name in PUBLICATION_VARIABLES:
+        os.environ.pop(name, None)
     fix_threads()
     config._output_updates = {}  # path -> [(first_lineno, old_code, new_code)]
     config._prose_counts = Counter()  # shown / computed / declared / unbound, over the run

@@ -58,19 +58,27 @@ def tokens(text: str) -> tuple:
     return tuple(_parser().parse(text))
 
 
+class ReaderError(ValueError):
+    """A page says something the reader cannot attach: the message names the line."""
+
+
 def fences(text: str) -> list[Block]:
-    """Every fenced block of ``text``, at any depth, in page order, with the marks before it."""
-    found, previous = [], None
+    """Every fenced block of ``text``, at any depth, in page order, with the marks before it. A
+    mark that is not on the line right before a fence is an error: its block would run."""
+    found, pending = [], None  # pending: (line, mark) of a mark waiting for its fence
     for token in tokens(text):
         if token.type == "fence" and token.map:
             marks = ()
-            if previous is not None and previous.type == "html_block" and previous.map \
-                    and previous.map[1] == token.map[0]:
-                match = MARK.match(previous.content.strip())
-                if match:
-                    marks = (match.group(1),)
+            if pending is not None and pending[0] == token.map[0]:
+                marks, pending = (pending[1],), None
             found.append(Block(token.map[0] + 1, token.info.strip(), token.content, marks))
-        previous = token
+        if pending is not None:
+            raise ReaderError(f"line {pending[2]}: {pending[1]} must stand on the line right before "
+                              "the fence of the block it marks")
+        if token.type == "html_block" and token.map and (match := MARK.match(token.content.strip())):
+            pending = (token.map[1], match.group(1), token.map[0] + 1)
+    if pending is not None:
+        raise ReaderError(f"line {pending[2]}: {pending[1]} marks no block")
     return found
 
 

@@ -69,3 +69,12 @@ def test_the_reader_collects_every_python_block_the_scanner_sees(tmp_path):
     assert [b.lineno for b in blocks] == python_like
     assert blocks[3].code == "print(4)\n\nprint(5)\n"  # inside the admonition: dedented, blank line kept
     assert [b.marks for b in blocks] == [(), (), (), (), ('pytest.mark.skip(reason="needs a GPU")',)]
+
+
+def test_a_mark_that_is_not_right_before_a_fence_is_refused():
+    from course import reader
+
+    with pytest.raises(reader.ReaderError, match="line 1: pytest.mark.skip.*right before"):
+        reader.fences('<!--pytest.mark.skip(reason="x")-->\n\n```python\nprint(1)\n```\n')
+    with pytest.raises(reader.ReaderError, match="marks no block"):
+        reader.fences('text\n\n<!--pytest.mark.skip(reason="x")-->\n')
