@@ -36,13 +36,18 @@ class Publication:
         return f"{COLAB}/{self.repository}/blob/{self.notebooks_branch}/{notebook}.ipynb"
 
 
-@lru_cache(maxsize=None)
-def publication(config: Path = MKDOCS_YML) -> Publication:
-    """The settings of ``mkdocs.yml``, with its ``!ENV`` values resolved as MkDocs resolves them."""
+def mkdocs_settings(config: Path = MKDOCS_YML) -> dict:
+    """``mkdocs.yml`` as MkDocs reads it (its ``!ENV`` values resolved), for the course's code."""
     from mkdocs.utils.yaml import yaml_load
 
     with open(config, encoding="utf-8") as stream:
-        settings = yaml_load(stream) or {}
+        return yaml_load(stream) or {}
+
+
+@lru_cache(maxsize=None)
+def publication(config: Path = MKDOCS_YML) -> Publication:
+    """Where the course is published, from ``mkdocs.yml``."""
+    settings = mkdocs_settings(config)
     extra = settings.get("extra") or {}
     return Publication(
         site_url=(settings.get("site_url") or "").rstrip("/"),

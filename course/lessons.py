@@ -20,8 +20,6 @@ from pathlib import Path
 
 from course import ROOT
 
-DOCS = ROOT / "docs"
-LESSON_DIR = DOCS / "lessons"
 MKDOCS_YML = ROOT / "mkdocs.yml"
 TITLE = re.compile(r"^# Lesson (\d+) - (.+)$", re.M)
 NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
@@ -86,12 +84,10 @@ def read(page: Path) -> Lesson:
 
 def course(config: Path = MKDOCS_YML) -> tuple[Lesson, ...]:
     """Every lesson, in nav order: the pages under ``lessons/`` that the nav lists."""
-    from mkdocs.utils.yaml import yaml_load
+    from course import hosted
 
     config = Path(config)
-
-    with open(config, encoding="utf-8") as stream:
-        nav = (yaml_load(stream) or {}).get("nav") or []
+    nav = hosted.mkdocs_settings(config).get("nav") or []
     docs = config.parent / "docs"
     found = tuple(read(docs / uri) for uri in _nav_pages(nav) if uri.startswith("lessons/"))
     for position, lesson in enumerate(found, 1):

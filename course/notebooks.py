@@ -81,13 +81,11 @@ def to_ipynb(source: Path, download: bool = False) -> str:
     import jupytext
     import nbformat
 
-    from course import callouts, exercises, pages
+    from course import callouts, exercises, hosted, pages
 
     notebook = jupytext.read(source)
     page = callouts.of_page(pages.notebook_page(source).read_text(encoding="utf-8"))
     notebook.cells = callouts.place(notebook.cells, page, nbformat.v4.new_markdown_cell)
-    from course import hosted
-
     lesson = pages.notebook_page(source).stem
     site = hosted.publication().site_url  # absolute links where the course knows its address
     base = f"{site}/" if site else "../../"  # else relative ones, which work on the site's view

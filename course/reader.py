@@ -34,11 +34,6 @@ class Block:
     def language(self) -> str:
         return self.info.split()[0].lower() if self.info.strip() else ""
 
-    @property
-    def first_lineno(self) -> int:
-        """The line of the code's first line."""
-        return self.lineno + 1
-
     def skipped(self) -> bool:
         return any(mark.startswith("pytest.mark.skip") for mark in self.marks)
 
