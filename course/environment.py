@@ -34,6 +34,8 @@ def job_env(n_threads: int, kernel: bool = False, csv_path: Path | None = None) 
     """The whole environment of a job: the same for the same settings, whoever calls. A process
     that imports this project finds the verified dataset at ``csv_path`` (a kernel runs beside a
     copy of it)."""
+    for folder in ("matplotlib", "ipython"):
+        (CONFIG_DIR / folder).mkdir(parents=True, exist_ok=True)
     env = {name: os.environ[name] for name in PASSED + KEYED if name in os.environ}
     env.update({
         "LANG": "C.UTF-8",
@@ -46,10 +48,9 @@ def job_env(n_threads: int, kernel: bool = False, csv_path: Path | None = None) 
         "IPYTHONDIR": str(CONFIG_DIR / "ipython"),
         "JUPYTER_PLATFORM_DIRS": "1",
     })
-    if not kernel:  # figure modules and pages import this project; a notebook stands alone
-        env["PYTHONPATH"] = str(ROOT)
-        if csv_path is not None:
-            env[data.ENV_VAR] = str(Path(csv_path).parent)
+    env["PYTHONPATH"] = str(ROOT)  # a lesson's run draws its figures with this project's code
+    if not kernel and csv_path is not None:  # a kernel runs beside a copy of the dataset
+        env[data.ENV_VAR] = str(Path(csv_path).parent)
     for name in THREAD_VARIABLES:
         env[name] = str(n_threads)
     return env

@@ -57,7 +57,7 @@ RUNS = cache.CACHE_DIR / "runs"  # one record per executed item key: its time an
 DEFAULT_CELL_TIMEOUT = 300
 DEFAULT_SECONDS = 20.0  # what an item never timed before is expected to take
 KERNEL_START_TRIES = 3
-KINDS = ("notebook", "figures", "page")
+KINDS = ("lesson",)
 log = logging.getLogger("mkdocs.course.execution")
 
 
@@ -111,7 +111,7 @@ def cell_timeout() -> int:
 
 @dataclass
 class Item:
-    kind: str  # "notebook", "figures" or "page"
+    kind: str  # "lesson": a lesson's one run, in a Jupyter kernel
     path: Path
     key: str
     outputs: list[Path]  # the cache files that hold its results
@@ -125,23 +125,13 @@ class Item:
 
 
 def all_items() -> list[Item]:
-    """Every item of the course, in a fixed order: notebooks, figure modules, pages."""
-    from course import figures, notebooks, pages
+    """Every lesson's run, in file order."""
+    from course import notebooks
 
     items = []
-    for source in notebooks.sources():
-        key = notebooks.build_key(source)
-        items.append(Item("notebook", source, key, [notebooks.RENDER_CACHE / f"{key[:32]}.json"]))
-    for module in figures.figure_modules():
-        keys = figures.figure_keys(module)
-        if not keys:
-            continue
-        outputs = [figures.CACHE_DIR / f"{k[:32]}-{t.name}.svg" for k in keys.values() for t in figures.THEMES]
-        key = hashlib.sha256("\0".join(sorted(keys.values())).encode()).hexdigest()
-        items.append(Item("figures", module, key, outputs))
-    for page in sorted(pages.LESSONS.glob("*.md")):  # as course.pages.runs_for runs them
-        key = pages.run_key(page)
-        items.append(Item("page", page, key, [pages.RUN_CACHE / f"{key[:32]}.json"]))
+    for page in notebooks.sources():
+        key = notebooks.run_key(page)
+        items.append(Item("lesson", page, key, [notebooks.record_path(key)]))
     return items
 
 
@@ -294,37 +284,11 @@ class Pool:
     def __init__(self, size: int, n_threads: int, csv_path: Path):
         self.size = size
         self.csv_path = Path(csv_path)
-        self.env = job_env(n_threads, csv_path=self.csv_path)
         self.kernel_env = job_env(n_threads, kernel=True)
         self.processes: set[subprocess.Popen] = set()
         self.lock = threading.Lock()
-        self.render_lock = threading.Lock()  # nbconvert renders one notebook at a time
         self.stopping = False
         self.workdir: Path | None = None
-
-    # subprocesses (figure modules, pages), measured by the kernel's own accounting
-    def run_measured(self, args: list[str], cwd: Path) -> Finished:
-        import asyncio
-
-        with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-            start = time.perf_counter()
-            with self.lock:
-                if self.stopping:
-                    raise asyncio.CancelledError()
-                proc = subprocess.Popen(args, cwd=cwd, env=self.env, stdout=out, stderr=err,
-                                        start_new_session=True)
-                self.processes.add(proc)
-            try:
-                _, status, usage = os.wait4(proc.pid, 0)
-                proc.returncode = os.waitstatus_to_exitcode(status)
-            finally:
-                with self.lock:
-                    self.processes.discard(proc)
-            seconds = time.perf_counter() - start
-            out.seek(0)
-            err.seek(0)
-            return Finished(proc.returncode, out.read().decode(errors="replace"),
-                            err.read().decode(errors="replace"), seconds, usage.ru_maxrss * 1024)
 
     def stop(self) -> None:
         with self.lock:
@@ -335,42 +299,8 @@ class Pool:
                 except (ProcessLookupError, PermissionError):
                     pass
 
-    async def figures(self, item: Item) -> Outcome:
-        import asyncio
-
-        from course import figures
-
-        done = await asyncio.to_thread(
-            self.run_measured, [sys.executable, "-m", "course.figures", str(item.path)], ROOT
-        )
-        if done.returncode != 0:
-            raise ExecutionError(_last_line(done.stderr) or f"{item.name}: the figure module failed")
-        drawn = json.loads(done.stdout)["drawn"]
-        for uri in drawn:
-            figures.stats["drawn"] += 1
-            log.info("Drew figure %s", uri)
-        return Outcome(item, False, done.seconds, done.peak_bytes)
-
-    async def page(self, item: Item) -> Outcome:
-        import asyncio
-
-        from course import pages
-
-        done = await asyncio.to_thread(
-            self.run_measured, [sys.executable, "-m", "course.pages", str(item.path)], self._workdir()
-        )
-        if done.returncode != 0:
-            raise ExecutionError(_last_line(done.stderr) or f"{item.name}: the page's code failed")
-        run = json.loads(done.stdout)
-        stored = item.outputs[0]
-        stored.parent.mkdir(parents=True, exist_ok=True)
-        tmp = stored.with_suffix(".tmp")
-        tmp.write_text(json.dumps(run, sort_keys=True), encoding="utf-8")  # as course.pages stores it
-        tmp.replace(stored)
-        log.info("Ran page %s", pages.relative(item.path))
-        return Outcome(item, False, done.seconds, done.peak_bytes)
-
     def _workdir(self) -> Path:
+        """The scratch folder every lesson of this pool runs in, beside a copy of the dataset."""
         if self.workdir is None:
             self.workdir = Path(tempfile.mkdtemp(prefix="course-run-"))
             shutil.copyfile(self.csv_path, self.workdir / data.FILENAME)
@@ -379,71 +309,67 @@ class Pool:
     async def notebook(self, item: Item, start_lock: asyncio.Lock) -> Outcome:
         import asyncio
 
-        import nbformat
         from nbclient import NotebookClient
         from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
-        from course import notebooks
+        from course import notebooks, source
 
-        workdir = notebooks.prepare_workdir(self.csv_path)
-        ipynb = workdir / f"{item.path.stem}.ipynb"  # the learner's download
-        notebooks.write_if_changed(ipynb, notebooks.to_ipynb(item.path, download=True).encode())
-        nb = nbformat.reads(notebooks.to_ipynb(item.path), as_version=4)  # as the build runs it
-        default_timeout = notebook_timeout(nb)
-        state = {"cell": None, "peak": 0, "pid": None}
+        lesson = source.read(item.path)
+        workdir = self._workdir()
+        nb = source.run_notebook(lesson)
+        default_timeout = lesson_timeout(lesson)
+        state = {"cell": None, "index": None, "peak": 0, "pid": None}
 
         def timeout_of(cell):
-            return cell.get("metadata", {}).get("execution", {}).get("timeout", default_timeout)
+            return default_timeout
 
         def measure(**_):
             if state["pid"]:
                 state["peak"] = max(state["peak"], peak_rss(state["pid"]))
 
-        def on_cell_start(cell, **_):
-            state["cell"] = cell
+        def on_cell_start(cell, cell_index=None, **_):
+            state["cell"], state["index"] = cell, cell_index
             measure()
 
         client = NotebookClient(
-            nb, kernel_name=notebooks.KERNEL, allow_errors=False, record_timing=False,
+            nb, kernel_name=notebooks.KERNEL, allow_errors=False, record_timing=True,
             timeout=default_timeout, timeout_func=timeout_of, shutdown_kernel="immediate",
             resources={"metadata": {"path": str(workdir)}},
             on_cell_start=on_cell_start, on_cell_executed=measure,
         )
         start = time.perf_counter()
+        failure = None
         try:
             await self._start_kernel(client, item, start_lock)
             state["pid"] = kernel_pid(client)
             try:
-                executed = await client.async_execute()
+                await client.async_execute()
             except CellTimeoutError:
-                where = notebooks.cell_location(item.path, state["cell"])
-                raise ExecutionError(
-                    f"Notebook cell timed out at {where}: it ran longer than "
-                    f"{timeout_of(state['cell'])} s (COURSE_CELL_TIMEOUT, or the notebook's "
-                    f"execution timeout)"
-                ) from None
+                failure = (f"Lesson code timed out at {notebooks.cell_location(lesson, state['index'])}: it ran "
+                           f"longer than {default_timeout} s (COURSE_CELL_TIMEOUT, or the lesson's "
+                           "cell_timeout in its front matter)")
             except DeadKernelError:
-                where = notebooks.cell_location(item.path, state["cell"])
-                raise ExecutionError(
-                    f"Notebook kernel died at {where}: the kernel was killed (out of memory?) "
-                    f"while this cell ran"
-                ) from None
+                failure = (f"Lesson kernel died at {notebooks.cell_location(lesson, state['index'])}: the kernel "
+                           "was killed (out of memory?) while this block ran")
             except CellExecutionError as exc:
-                raise ExecutionError(notebooks.explain_failure(ipynb.name, exc)) from None
+                error = f"{getattr(exc, 'ename', type(exc).__name__)}: {getattr(exc, 'evalue', '')}".rstrip(": ")
+                where = notebooks.cell_location(lesson, state["index"], str(exc))
+                failure = f"Lesson code failed at {where}: {error}"
         finally:
             await _discard_kernel(client)
         seconds = time.perf_counter() - start
-        log.info("Executed notebook %s", ipynb.name)
-        notebooks.coalesce_streams(executed)
-
-        def render():
-            with self.render_lock:
-                try:
-                    notebooks.render(item.path, ipynb, executed, item.outputs[0])
-                except notebooks.NotebookError as exc:  # an exercise its run does not prove
-                    raise ExecutionError(str(exc)) from None
-
-        await asyncio.to_thread(render)
+        notebooks.coalesce_streams(nb)
+        record = notebooks.record_of(lesson, nb)
+        if failure is not None:
+            index = notebooks.lesson_index(lesson, state["index"])
+            line = lesson.code()[index].line if index is not None else None
+            record["failed"] = {"line": line, "error": failure}
+        if "failed" in record:
+            _write_json(notebooks.failed_path(item.key), record)
+            raise ExecutionError(record["failed"]["error"])
+        notebooks.failed_path(item.key).unlink(missing_ok=True)
+        _write_json(item.outputs[0], record)
+        log.info("Ran lesson %s", item.name)
         return Outcome(item, False, seconds, state["peak"] or None)
 
     async def _start_kernel(self, client, item: Item, start_lock: asyncio.Lock) -> None:
@@ -502,9 +428,12 @@ def peak_rss(pid: int) -> int:
     return 0
 
 
-def notebook_timeout(nb) -> int:
-    """Seconds a cell of this notebook may run: its own ``execution.timeout``, else the default."""
-    own = nb.metadata.get("execution", {}).get("timeout")
+def lesson_timeout(lesson) -> int:
+    """Seconds one block of this lesson may run: its front matter's ``cell_timeout``, else the
+    default."""
+    from course import prose
+
+    own = prose.front_matter(lesson.text)[0].get("cell_timeout")
     return int(own) if own else cell_timeout()
 
 
@@ -516,12 +445,10 @@ def _last_line(text: str) -> str:
 # --- running many ---------------------------------------------------------------------------
 
 
-def execute(csv_path: Path, items: list[Item] | None = None, shard: str | None = None,
-            kinds: tuple[str, ...] = KINDS) -> Report:
+def execute(csv_path: Path, items: list[Item] | None = None, shard: str | None = None) -> Report:
     """Execute every item (or shard ``I/N`` of them) whose results are not cached; report all."""
     start = time.perf_counter()
     everything = all_items() if items is None else items
-    everything = [item for item in everything if item.kind in kinds]
     mine = everything
     if shard:
         index, total = parse_shard(shard)
@@ -542,18 +469,18 @@ def execute(csv_path: Path, items: list[Item] | None = None, shard: str | None =
             })
     outcomes = [fresh.get(item.key) or _read_record(item) for item in mine]
     report = Report(outcomes, n_jobs, n_threads, cell_timeout(), time.perf_counter() - start, shard)
-    if items is None and kinds == KINDS:
+    if items is None:
         name = REPORT.name if not shard else f"execution-shard-{shard.replace('/', '-of-')}.json"
         _write_json(REPORT.with_name(name), report.to_json())
         _evict_records({item.key[:32] for item in everything})
     return report
 
 
-def execute_for_tests(csv_path: Path, kind: str, paths: list[Path]) -> Report:
-    """Execute the items of ``kind`` (notebooks or pages) at ``paths`` whose results are not
-    cached: what a test session checks, in the pool, into the same cache as the build."""
+def execute_for_tests(csv_path: Path, paths: list[Path]) -> Report:
+    """Execute the lessons at ``paths`` whose runs are not cached: what a test session checks,
+    in the pool, into the same cache as the build."""
     wanted = {Path(p).resolve() for p in paths}
-    return execute(csv_path, items=[item for item in all_items() if item.kind == kind and item.path in wanted])
+    return execute(csv_path, items=[item for item in all_items() if item.path in wanted])
 
 
 async def _run_all(todo: list[Item], n_jobs: int, n_threads: int, csv_path: Path) -> list[Outcome]:
@@ -565,11 +492,7 @@ async def _run_all(todo: list[Item], n_jobs: int, n_threads: int, csv_path: Path
 
     async def one(item: Item) -> Outcome:
         async with slots:
-            if item.kind == "notebook":
-                return await pool.notebook(item, start_lock)
-            if item.kind == "figures":
-                return await pool.figures(item)
-            return await pool.page(item)
+            return await pool.notebook(item, start_lock)
 
     tasks = [asyncio.ensure_future(one(item)) for item in todo]
     try:

@@ -365,48 +365,34 @@ def reference_check(check_source: str) -> str:
         call = getattr(statement, "value", None)
         if isinstance(statement, ast.Expr) and isinstance(call, ast.Call) and getattr(call.func, "id", "") == "check":
             args = [ast.get_source_segment(check_source, a) for a in call.args[:2]]
-            args += [ast.get_source_segment(check_source, k) for k in call.keywords if k.arg == "digits"]
+            args += [ast.get_source_segment(check_source, k) for k in call.keywords if k.arg in ("digits", "tol")]
             calls.append(f"check({', '.join(args)}, reference=True)\n# Output: {REFERENCE_PASSES}")
-    if not calls:
-        return ""
-    return "\n\n# The check above, on this solution's answer:\n" + "\n".join(calls)
+    return "# The exercise's check, on this solution's answer:\n" + "\n".join(calls) if calls else ""
 
 
-def proven_in_build(source, executed) -> Proof:
-    """In the notebook the build executed, each check ran right after its untouched starter and
-    must have said "Not yet" with a hint; each solution ran its check on its own answer and must
-    have passed. The problems name the source file and the line of the cell."""
-    from course import ROOT
-    from course.percent import code_cells
-
-    cells = code_cells(source)
-    try:
-        where_source = Path(source).relative_to(ROOT)
-    except ValueError:
-        where_source = Path(source)
-
-    def where(cell) -> str:
-        line = next((c.first_lineno for c in cells if c.source.strip() and cell.source.startswith(c.source.strip())), "?")
-        return f"{where_source}:{line}"
-
+def proven_in_build(lesson, plan, run_cells) -> Proof:
+    """In the lesson's run, each check ran right after its untouched starter and must have said
+    "Not yet" without its hint; after each solution, its check on the solution's own answer must
+    have passed. The problems name the lesson file and the line of the block."""
     proof = Proof()
-    for cell in executed.cells:
-        tags = cell.metadata.get("tags", ())
-        if cell.cell_type != "code" or not {"starter", "check", "solution"} & set(tags):
+    code = lesson.code()
+    for planned, run in zip(plan, run_cells):
+        if planned.role not in ("starter", "check", "proof"):
             continue
-        said = "".join(o.get("text", "") for o in cell.get("outputs", []) if o.get("name") == "stdout")
-        if "starter" in tags:
+        said = "".join(o.get("text", "") for o in run.get("outputs", []) if o.get("name") == "stdout")
+        where = f"{lesson.where}:{code[planned.index].line}"
+        if planned.role == "starter":
             proof.exercises += 1
-        elif "check" in tags:
+        elif planned.role == "check":
             if said.startswith("Not yet: replace each ...") and "Hint:" not in said:
                 proof.starters_fail += 1
             else:
-                proof.problems.append(f"{where(cell)}: this check does not fail the untouched starter "
+                proof.problems.append(f"{where}: this check does not fail the untouched starter "
                                       f"(without giving its hint away); it printed {said.strip()!r}")
         elif REFERENCE_PASSES in said.splitlines():
             proof.solutions_pass += 1
         else:
             last = said.strip().splitlines()[-1:] or ["nothing"]
-            proof.problems.append(f"{where(cell)}: this solution does not pass its exercise's check; "
+            proof.problems.append(f"{where}: this solution does not pass its exercise's check; "
                                   f"it printed {last[0]!r}")
     return proof

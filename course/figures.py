@@ -130,9 +130,6 @@ def rc(theme: Theme) -> dict:
 
 def draw(func: FigureFunc, theme: Theme):
     """Call a figure function under the theme's matplotlib style."""
-    import matplotlib
-
-    matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     with plt.rc_context(rc(theme)):
@@ -203,96 +200,73 @@ def to_svg(fig) -> bytes:
     return buffer.getvalue()
 
 
-def declared_figures(path: Path) -> dict[str, tuple[int, int]]:
-    """Figure name -> (first, last) source line of its function, read without importing."""
-    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-    found = {}
-    for node in tree.body:
-        if not isinstance(node, ast.FunctionDef):
-            continue
-        for deco in node.decorator_list:
-            if (
-                isinstance(deco, ast.Call)
-                and getattr(deco.func, "id", None) == "figure"
-                and deco.args
-                and isinstance(deco.args[0], ast.Constant)
-            ):
-                first = min([node.lineno] + [d.lineno for d in node.decorator_list])
-                found[deco.args[0].value] = (first, node.end_lineno)
+def cut_off(fig) -> list[str]:
+    """The patches (boxes, bars, arrows) whose outline reaches past the axes that clip them: a
+    box drawn there loses a side, and ``bbox_inches="tight"`` cannot bring it back."""
+    from matplotlib.patches import Patch
+
+    fig.canvas.draw()
+    found = []
+    for ax in fig.axes:
+        box = ax.bbox
+        spines = set(ax.spines.values())
+        for patch in ax.findobj(Patch):
+            if patch is ax.patch or patch in spines or not patch.get_visible() or not patch.get_clip_on():
+                continue
+            half_line = patch.get_linewidth() * fig.dpi / 72 / 2 if patch.get_edgecolor()[3] else 0
+            extent = patch.get_window_extent().padded(half_line)
+            if extent.x0 < box.x0 or extent.x1 > box.x1 or extent.y0 < box.y0 or extent.y1 > box.y1:
+                found.append(f"{type(patch).__name__} {extent.bounds} outside the axes {box.bounds}")
     return found
 
 
-def figure_keys(path: Path) -> dict[str, str]:
-    """A cache key per figure: the module minus the other figures' functions, plus its inputs."""
-    lines = path.read_text(encoding="utf-8").splitlines()
-    declared = declared_figures(path)
-    keys = {}
-    for name in declared:
-        masked = list(lines)
-        for other, (first, last) in declared.items():
-            if other != name:
-                masked[first - 1 : last] = [""] * (last - first + 1)
-        source = "\n".join(masked).encode()
-        keys[name] = cache.key(path, name, source=source)
-    return keys
+class FigureError(RuntimeError):
+    """A figure cannot be drawn as asked, or cuts off its own shapes."""
 
 
-def site_paths() -> list[str]:
-    """The site path of every figure file, read from the figure modules without drawing."""
-    return [
-        f"figures/{slug(path)}/{name}-{theme.name}.svg"
-        for path in figure_modules()
-        for name in declared_figures(path)
-        for theme in THEMES
-    ]
+class Drawing:
+    """``figures`` in a lesson's run: ``figures.draw("name", data...)`` calls the lesson's
+    ``@figure("name")`` function with each theme and the data, checks that no shape is cut off at
+    the edge of its axes, and shows both SVGs as the cell's outputs, which the build publishes as
+    ``figures/<lesson>/<name>-light.svg`` and ``-dark.svg`` (``course.notebooks``)."""
 
+    def __init__(self, notebook: str):
+        self.path = FIGURE_DIR / f"{notebook}.py"
+        self._functions: dict[str, FigureFunc] | None = None
 
-def _render_module(path: Path, use_cache: bool, used: set) -> Iterator[tuple[str, bytes, Path]]:
-    """Every figure of one module in both themes, from the cache or drawn (and then cached)."""
-    module = None
-    keys = figure_keys(path)
-    for name, fig_key in keys.items():
+    def functions(self) -> dict[str, FigureFunc]:
+        if self._functions is None:
+            if not self.path.is_file():
+                raise FigureError(f"this lesson has no figure module {self.path.relative_to(ROOT)}")
+            self._functions = figures_of(load_module(self.path))
+        return self._functions
+
+    def draw(self, name: str, *args, **kwargs) -> None:
+        from IPython.display import display
+
+        functions = self.functions()
+        if name not in functions:
+            raise FigureError(f"{self.path.relative_to(ROOT)} has no @figure({name!r}); it has {sorted(functions)}")
+        func = functions[name]
         for theme in THEMES:
-            uri = f"figures/{slug(path)}/{name}-{theme.name}.svg"
-            stored = CACHE_DIR / f"{fig_key[:32]}-{theme.name}.svg"
-            used.add(stored.name)
-            if use_cache and stored.is_file():
-                stats["cached"] += 1
-                yield uri, stored.read_bytes(), path
-                continue
-            if module is None:
-                module = load_module(path)
-                functions = figures_of(module)
-                if set(functions) != set(keys):
-                    raise RuntimeError(
-                        f"{path}: @figure names {sorted(functions)} do not match the "
-                        f"declared ones {sorted(keys)}; use @figure(\"name\") with a literal name"
-                    )
-            svg = to_svg(draw(functions[name], theme))
-            stats["drawn"] += 1
-            log.info("Drew figure %s", uri)
-            if use_cache:
-                CACHE_DIR.mkdir(parents=True, exist_ok=True)
-                tmp = stored.with_name(f".{stored.name}.tmp")
-                tmp.write_bytes(svg)
-                tmp.replace(stored)
-            yield uri, svg, path
+            fig = draw(lambda t: func(t, *args, **kwargs), theme)
+            problems = cut_off(fig)
+            if problems:
+                raise FigureError(f"figure {name!r} ({theme.name}) cuts off its shapes: " + "; ".join(problems))
+            svg = to_svg(fig).decode("utf-8")
+            display({"image/svg+xml": svg, "text/plain": f"<figure {name}, {theme.name}>"}, raw=True,
+                    metadata={"course_figure": {"name": name, "theme": theme.name}})
 
 
-def render_all(use_cache: bool = True) -> Iterator[tuple[str, bytes, Path]]:
-    """Yield ``(site path, svg bytes, source module)`` for every figure in both themes.
+def on_white(svg: str) -> str:
+    """The light variant on a white ground, for notebooks (whose own background may be dark)."""
+    import re
 
-    The build's pool (``course.execution``) has drawn each module's missing figures into the cache
-    by then, in a process of its own (``python -m course.figures MODULE``); what is still missing
-    is drawn here.
-    """
-    used: set[str] = set()
-    for path in figure_modules():
-        yield from _render_module(path, use_cache, used)
-    if use_cache and CACHE_DIR.is_dir():
-        for stale in CACHE_DIR.glob("*.svg"):
-            if stale.name not in used:
-                stale.unlink()
+    match = re.search(r"<svg\b[^>]*>", svg)
+    if not match:
+        return svg
+    ground = '<rect width="100%" height="100%" fill="#ffffff"/>'
+    return svg[: match.end()] + ground + svg[match.end():]
 
 
 def failure(exc: BaseException) -> str:
@@ -305,34 +279,3 @@ def failure(exc: BaseException) -> str:
     if frames:
         where = f"{Path(frames[-1].filename).relative_to(ROOT)}:{frames[-1].lineno}"
     return f"Figure code failed at {where}: {type(exc).__name__}: {exc}"
-
-
-def main(argv: list[str]) -> int:
-    """``python -m course.figures MODULE``: draw the module's missing figures into the cache.
-
-    Prints ``{"drawn": [site paths]}``; on an error, one line naming the figure file and line.
-    """
-    import json
-    import sys
-
-    from course import fix_threads
-
-    fix_threads()
-    path = Path(argv[0]).resolve()
-    stats.clear()
-    drawn = []
-    try:
-        for uri, _svg, _ in _render_module(path, True, set()):
-            if stats["drawn"] > len(drawn):
-                drawn.append(uri)
-    except Exception as exc:
-        print(failure(exc), file=sys.stderr)
-        return 1
-    json.dump({"drawn": drawn}, sys.stdout)
-    return 0
-
-
-if __name__ == "__main__":
-    import sys
-
-    sys.exit(main(sys.argv[1:]))

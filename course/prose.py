@@ -157,21 +157,6 @@ def page_prose(text: str) -> list[tuple[int, str]]:
     return out
 
 
-def notebook_prose(source_text: str) -> list[tuple[int, str]]:
-    """``(line number, text)`` for each line of a percent-format notebook's Markdown cells."""
-    out, in_markdown = [], False
-    for number, line in enumerate(source_text.splitlines(), 1):
-        if line.startswith("# %%"):
-            in_markdown = "[markdown]" in line or "[md]" in line
-            continue
-        if in_markdown:
-            if line.startswith("# ") or line == "#":
-                out.append((number, "  " + line[2:]))  # keep columns aligned with the source
-            elif line.strip():
-                in_markdown = False
-    return out
-
-
 def _blank(text: str, start: int, end: int) -> str:
     return text[:start] + " " * (end - start) + text[end:]
 

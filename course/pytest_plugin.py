@@ -9,10 +9,10 @@ and run as one program, because a lesson page is one program a reader runs top t
   ``pd.read_csv("indian_ipo.csv")`` works as on the reader's machine;
 - each block's stdout must equal its ``# Output:`` comments (see ``course.snippets``).
 
-A lesson page runs once, in a fresh Python process, and the build and the tests share that run
-(``course.pages.run_for_tests``): each block's test checks what the block printed there, or
-reports the error it raised, or that an earlier block failed first. Other pages' blocks, and
-every page under ``--update-outputs`` (which rewrites comments as it goes), run here.
+A lesson runs once, in a Jupyter kernel of the build's pool, and the build and the tests share
+that run (``course.notebooks.run_for_tests``): each block's test checks what the block printed
+there, or reports the error it raised, or that an earlier block failed first. Other pages' blocks,
+and every page under ``--update-outputs`` (which rewrites comments as it goes), run here.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from course import ROOT, data, fix_threads, pages, prose, snippets
+from course import ROOT, data, fix_threads, notebooks, pages, prose, snippets, source
 
 DOCS = ROOT / "docs"
 
@@ -162,8 +162,10 @@ def pytest_collect_file(file_path, parent):
 
 
 def python_blocks(path: Path):
-    """The page's Python blocks (see ``course.pages.python_blocks``)."""
-    return pages.python_blocks(path)
+    """The page's Python blocks (``course.reader``)."""
+    from course import reader
+
+    return reader.python_blocks(path)
 
 
 class LessonPage(pytest.File):
@@ -181,33 +183,36 @@ class LessonPage(pytest.File):
             yield ProseItem.from_parent(self, name="prose numbers")
 
     def page_run(self) -> dict | None:
-        """A lesson page's run, as the build makes it (None elsewhere, and when outputs are
-        being rewritten: those blocks run here, in this process)."""
+        """A lesson's run, as the build makes it (None elsewhere, and when outputs are being
+        rewritten: those blocks run here, in this process)."""
         if self.path.parent != pages.LESSONS or self.config.getoption("--update-outputs"):
             return None
         if not hasattr(self, "_run"):
             checked = sorted({item.path for item in self.session.items
                               if isinstance(item, (SnippetItem, ProseItem)) and item.path.parent == pages.LESSONS})
             try:
-                self._run = pages.run_for_tests(self.path, data.dataset_path(), among=checked)
-            except pages.PageError as exc:  # no run at all: every item of the page says why, once run
-                self._run = {"printed": [], "values": {}, "failed": {"lineno": 0, "error": str(exc)}}
-            ran = [b for b in self.blocks if not pages.skipped(b)]
-            self.printed = {b.lineno: out for b, out in zip(ran, self._run["printed"])}
+                lesson = source.read(self.path)
+                self._run = notebooks.run_for_tests(self.path, data.dataset_path(), among=checked)
+                self.printed = notebooks.printed(self._run, lesson, every_role=True)
+            except source.SourceError as exc:  # no run at all: every item of the page says why
+                self._run = {"outputs": [], "values": {}, "failed": {"line": 0, "error": str(exc)}}
         return self._run
 
     def check_block(self, block) -> None:
-        """Check a block against the page's run: it printed what its comments document."""
+        """Check a block against the lesson's run: it printed what its comments document (a check
+        or figure block: it ran; what it showed is proven by the build)."""
         filename = str(self.path.relative_to(ROOT))
         run = self.page_run()
         failed = run.get("failed")
+        if failed and failed.get("line") in (block.lineno, 0):
+            raise snippets.SnippetError(failed["error"])
         if block.lineno not in self.printed:
-            if failed and failed["lineno"] in (block.lineno, 0):
-                raise snippets.SnippetError(failed["error"])
             raise snippets.SnippetError(
-                f"{filename}:{block.lineno}: not run: the block at line {failed['lineno']} failed first"
-                if failed else f"{filename}:{block.lineno}: the page's run printed nothing for this block")
-        self.verify(block, self.printed[block.lineno])
+                f"{filename}:{block.lineno}: not run: the block at line {failed['line']} failed first"
+                if failed and failed.get("line") else
+                (failed["error"] if failed else f"{filename}:{block.lineno}: the lesson's run did not reach this block"))
+        if source.role_of(block.info) not in source.HIDDEN:
+            self.verify(block, self.printed[block.lineno])
 
     def verify(self, block, printed: str) -> None:
         """Raise SnippetError unless ``printed`` is what the block documents."""
@@ -252,8 +257,10 @@ class SnippetItem(pytest.Item):
         for earlier in page.blocks:
             if earlier.lineno >= self.block.lineno:
                 break
-            if not pages.skipped(earlier):
+            if not earlier.skipped() and source.role_of(earlier.info) not in source.HIDDEN:
                 page.run_block(earlier)
+        if source.role_of(self.block.info) in source.HIDDEN:
+            pytest.skip("a check or figure block runs in the lesson's run only")
         page.run_block(self.block)
 
     def repr_failure(self, excinfo):
@@ -289,29 +296,36 @@ class ProseItem(pytest.Item):
         run = page.page_run()
         if run is not None and run.get("failed"):
             raise snippets.SnippetError(run["failed"]["error"])
-        if run is None:
-            for block in page.blocks:
-                if not pages.skipped(block):
-                    page.run_block(block)
         text = self.path.read_text(encoding="utf-8")
         filename = str(self.path.relative_to(ROOT))
         found = prose.scan(prose.page_prose(text), filename, prose.literals_of(text))
-        notebook = ROOT / "lessons_src" / f"{self.path.stem.replace('-', '_')}.py"
-        if notebook.is_file():  # a phrase the page declares for its notebook alone is used too
-            shared = notebook.read_text(encoding="utf-8")
-            found.unused_literals = [p for p in found.unused_literals if p not in shared]
         if run is not None:
             values = {i.expr: run["values"][i.expr] for i in found.inline if i.expr in run["values"]}
-        else:
-            cwd = os.getcwd()
-            os.chdir(self.config._lesson_workdir)
-            try:
-                values = pages.inline_values(self.path, page.namespace, found)
-            finally:
-                os.chdir(cwd)
-        printed = "".join(page.printed[b.lineno] for b in page.blocks if b.lineno in page.printed)
+            printed = "".join(notebooks.printed(run, source.read(self.path)).values())
+        else:  # outputs are being rewritten: the blocks ran here, and so do the expressions
+            for block in page.blocks:
+                if not block.skipped() and source.role_of(block.info) not in source.HIDDEN:
+                    page.run_block(block)
+            values = self.inline_here(found, filename)
+            printed = "".join(page.printed[b.lineno] for b in page.blocks if b.lineno in page.printed)
         printed += "".join(f"\n{v}\n" for v in values.values())
         check_prose(self.config, filename, found, printed, values)
+
+    def inline_here(self, found: prose.Scan, filename: str) -> dict[str, str]:
+        cwd = os.getcwd()
+        os.chdir(self.config._lesson_workdir)
+        try:
+            values = {}
+            for inline in found.inline:
+                try:
+                    value = eval(inline.expr, self.parent.namespace)
+                except Exception as exc:
+                    raise prose.ProseError(f"{filename}:{inline.lineno}: inline expression `{{python}} "
+                                           f"{inline.expr}` failed: {type(exc).__name__}: {exc}") from None
+                values[inline.expr] = value if isinstance(value, str) else str(value)
+            return values
+        finally:
+            os.chdir(cwd)
 
     def repr_failure(self, excinfo):
         if isinstance(excinfo.value, (prose.ProseError, pages.PageError, snippets.SnippetError)):

@@ -29,6 +29,7 @@ class Block:
     info: str  # the fence's info string, such as 'python' or 'python title="x.py"'
     code: str  # the block's code, as written
     marks: tuple[str, ...] = ()  # pytest marks written before it, such as 'pytest.mark.skip(reason="...")'
+    end: int = 0  # 0-based index of the line after its closing fence
 
     @property
     def language(self) -> str:
@@ -66,7 +67,7 @@ def fences(text: str) -> list[Block]:
             marks = ()
             if pending is not None and pending[0] == token.map[0]:
                 marks, pending = (pending[1],), None
-            found.append(Block(token.map[0] + 1, token.info.strip(), token.content, marks))
+            found.append(Block(token.map[0] + 1, token.info.strip(), token.content, marks, token.map[1]))
         if pending is not None:
             raise ReaderError(f"line {pending[2]}: {pending[1]} must stand on the line right before "
                               "the fence of the block it marks")

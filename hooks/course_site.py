@@ -1,9 +1,10 @@
 """MkDocs hooks: add the generated parts of the site without writing into docs/.
 
 - ``data/indian_ipo.csv``: the verified dataset, so the lessons' download links work;
-- ``figures/<lesson>/<name>-{light,dark}.svg``: drawn by ``assets/figures/<lesson>.py``;
-- ``notebooks/<lesson>/``: each companion notebook, executed and rendered as a page, with its
-  ``.ipynb`` beside it for download;
+- ``figures/<lesson>/<name>-{light,dark}.svg``: drawn by the lesson's one run, with
+  ``assets/figures/<lesson>.py``;
+- ``notebooks/<lesson>/``: each lesson's notebook, made from the page and that run, rendered as a
+  page, with its ``.ipynb`` beside it for download;
 - on lesson pages: the values of inline expressions (`` `{python} expr` ``), a link to the
   glossary at each term's first use, and a header (time estimate, notebook buttons, a generated
   "verified with" line); on the Set-up page, the versions and install command from the pins;
@@ -26,14 +27,14 @@ from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.structure.files import File, InclusionLevel  # noqa: E402
 from mkdocs.structure.toc import get_toc  # noqa: E402
 
-from course import data, execution, figures, fix_threads, glossary, hosted, learner, lessons, notebooks, pages, paper  # noqa: E402
+from course import data, execution, fix_threads, glossary, hosted, learner, lessons, notebooks, pages, paper, source  # noqa: E402
 
 fix_threads()
 
 
 NOTEBOOK_CSS = "stylesheets/notebooks.css"  # linked from notebook pages only (overrides/main.html)
 REPORT_PAGE = "execution-times.md"  # what this build executed, its times and memory
-_page_runs: dict[str, dict] = {}  # lesson page (docs-relative) -> its run: inline values, seconds
+_page_runs: dict[str, dict] = {}  # lesson page (docs-relative) -> its run's record (course.notebooks)
 
 
 class NotebookPage(File):
@@ -52,22 +53,19 @@ def on_files(files, config):
         raise PluginError(str(exc)) from None
     files.append(File.generated(config, f"data/{data.FILENAME}", abs_src_path=str(csv_path)))
 
-    # Notebooks, figure modules and pages with inline values execute in the bounded pool, into
-    # the build cache; what follows only reads their results from there.
+    # Each lesson runs once, in the bounded pool, into the build cache (course.notebooks); the
+    # notebooks, the figures, the inline values and the time estimates all come from that run.
     try:
-        report = execution.execute(csv_path)
-        rendered_notebooks = notebooks.build(csv_path)
-        runs = pages.runs_for(sorted(pages.LESSONS.glob("*.md")), csv_path)
-    except (execution.ExecutionError, pages.PageError) as exc:
+        rendered_notebooks, records, report = notebooks.build(csv_path)
+    except (execution.ExecutionError, notebooks.NotebookError, source.SourceError) as exc:
         raise PluginError(str(exc)) from None
-    try:
-        generated = [File.generated(config, uri, content=svg) for uri, svg, _ in figures.render_all()]
-    except Exception as exc:
-        raise PluginError(figures.failure(exc)) from None
     _page_runs.clear()
-    _page_runs.update({path.relative_to(pages.DOCS).as_posix(): run for path, run in runs.items()})
-    for file in generated:
-        files.append(file)
+    for page, record in records.items():
+        uri = page.relative_to(pages.DOCS).as_posix()
+        _page_runs[uri] = record
+        for name, svgs in sorted(record["figures"].items()):
+            for theme, svg in sorted(svgs.items()):
+                files.append(File.generated(config, f"figures/{page.stem}/{name}-{theme}.svg", content=svg))
     files.append(File.generated(
         config, REPORT_PAGE, content=report.markdown(), inclusion=InclusionLevel.NOT_IN_NAV
     ))
@@ -75,7 +73,7 @@ def on_files(files, config):
     stylesheet: list[str] = []  # the notebooks' shared CSS, once, in order of appearance
     for rendered in rendered_notebooks:
         stylesheet.extend(css for css in rendered.css if css not in stylesheet)
-        name = rendered.source.stem
+        name = rendered.ipynb.stem
         page = NotebookPage(
             f"notebooks/{name}.ipynb",
             src_dir=str(rendered.ipynb.parent),
@@ -128,6 +126,7 @@ def on_page_markdown(markdown, page, config, files):
         text = pages.substitute(markdown, run["values"], f"docs/{page.file.src_uri}")
     except pages.PageError as exc:
         raise PluginError(str(exc)) from None
+    text = source.for_page(text, Path(page.file.src_uri).stem)  # check and figure blocks hidden
     text = glossary.link_first_uses(text, page.file.src_uri, directory_urls=config.use_directory_urls)
     notebook = Path(page.file.src_uri).stem.replace("-", "_")
     return pages.with_header(text, learner.time_line(markdown, run["seconds"]), notebook)

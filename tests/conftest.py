@@ -42,49 +42,38 @@ def shared_dir(tmp_path_factory, worker_id: str) -> Path:
 
 
 @pytest.fixture(scope="session")
-def lesson_page_runs() -> dict[Path, dict]:
-    """Every lesson page's run (what each block printed, inline values), as the build makes it:
-    run in the build's pool into this project's build cache once per test run, whatever the
-    workers (the page tests read the same runs)."""
-    from course import data, pages
+def lesson_runs() -> dict[Path, dict]:
+    """Every lesson's one run, as the build makes it: run in the build's pool into this project's
+    build cache once per test run, whatever the workers (the page tests read the same runs)."""
+    from course import data, notebooks
 
-    every = sorted(pages.LESSONS.glob("*.md"))
-    runs = {page: pages.run_for_tests(page, data.dataset_path(), among=every) for page in every}
+    every = notebooks.sources()
+    runs = {page: notebooks.run_for_tests(page, data.dataset_path(), among=every) for page in every}
     failed = [run["failed"]["error"] for run in runs.values() if run.get("failed")]
     assert not failed, "\n".join(failed)
     return runs
 
 
-@pytest.fixture(scope="session")
-def lesson_notebook_runs() -> dict[Path, dict]:
-    """Every companion notebook, executed as the build executes it, into this project's build
-    cache, once per test run (the notebook tests read the same results)."""
-    from course import data, notebooks
-
-    every = notebooks.sources()
-    return {source: notebooks.run_for_tests(source, data.dataset_path(), among=every) for source in every}
-
-
 def runs_into(project: Path) -> None:
-    """Give a scratch project this project's cached page runs and executed notebooks (and their
-    time records): what the tests have made already."""
+    """Give a scratch project this project's lesson runs (and their time records): what the
+    tests have run already."""
     import shutil
 
     from course import execution
 
     for item in execution.all_items():
-        if item.kind in ("page", "notebook"):
-            for source in [*item.outputs, execution.RUNS / f"{item.key[:32]}.json"]:
-                target = project / source.relative_to(ROOT)
+        for path in [*item.outputs, execution.RUNS / f"{item.key[:32]}.json"]:
+            if path.is_file():
+                target = project / path.relative_to(ROOT)
                 target.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(source, target)
+                shutil.copyfile(path, target)
 
 
 @pytest.fixture(scope="session")
-def shared_build(tmp_path_factory, worker_id, lesson_page_runs, lesson_notebook_runs) -> Build:
+def shared_build(tmp_path_factory, worker_id, lesson_runs) -> Build:
     """The whole site, built with --strict once per test run, whatever the workers: from cold,
-    except for the lesson pages' runs and the executed notebooks, which the tests have made once
-    already (the sharded build executes everything from empty caches).
+    except for the lessons' runs, which the tests have made once already (the course runs once per
+    test session).
 
     The first worker that needs it builds it; the others wait for that build and read it.
     """
@@ -106,22 +95,25 @@ def shared_build(tmp_path_factory, worker_id, lesson_page_runs, lesson_notebook_
 
 @dataclass(frozen=True)
 class ShardedBuild:
-    """The course executed from empty caches as two shards, each in its own scratch project,
-    then their caches copied into a third project and built there."""
+    """The small course (``tests/small_course``) executed from empty caches as two shards, each in
+    its own scratch project, then their caches copied into a third project and built there; and the
+    same course built on one machine from cold, to compare with."""
 
     shards: list[Path]  # the shards' projects, shard 1 first
     shard_logs: list[str]
     project: Path  # the merged one
     site: Path
     log: str  # what the merged build printed
+    one_machine: Path  # the site of the same course built on one machine from cold
+    one_machine_log: str
 
 
 @pytest.fixture(scope="session")
 def sharded_build(tmp_path_factory, worker_id) -> ShardedBuild:
-    """Two shards (``make execute SHARD=1/2``, then ``2/2``, each in a project and cache of its
-    own, as on two machines), their caches merged by copying, and ``mkdocs build --strict`` on
-    the merge; run as from an author's shell, not with the test process's own settings, so that
-    the shared build (which reuses what the tests executed) is compared with a plain build."""
+    """Two shards of the small course (``make execute SHARD=1/2``, then ``2/2``, each in a project
+    and cache of its own, as on two machines), their caches merged by copying, and ``mkdocs build
+    --strict`` on the merge; and a one-machine cold build of the same course to compare it with;
+    run as from an author's shell, not with the test process's own settings."""
     import shutil
 
     from filelock import FileLock
@@ -134,25 +126,29 @@ def sharded_build(tmp_path_factory, worker_id) -> ShardedBuild:
         if not done.is_file():
             results: dict[int, subprocess.CompletedProcess] = {}
             for index in (1, 2):
-                project = scratch.scratch_copy(shards[index - 1])
+                project = scratch.small_course(shards[index - 1])
                 results[index] = scratch.run(  # as an author's `make execute` would
                     [sys.executable, "-m", "course.execution", "--shard", f"{index}/2"], project,
                     as_from_a_shell=True,
                 )
-            scratch.scratch_copy(merged)
+            scratch.small_course(merged)
             for shard in shards:
                 shutil.copytree(shard / ".cache" / "build", merged / ".cache" / "build", dirs_exist_ok=True)
             build = scratch.build(merged, as_from_a_shell=True)
+            alone = scratch.build(scratch.small_course(folder / "one-machine" / "project"), as_from_a_shell=True)
+            (folder / "one-machine.log").write_text(alone.output, encoding="utf-8")
             for index, result in results.items():
                 (folder / f"shard-{index}.log").write_text(result.output, encoding="utf-8")
             (folder / "build.log").write_text(build.output, encoding="utf-8")
-            codes = {f"shard {i}": results[i].returncode for i in (1, 2)} | {"merged build": build.returncode}
+            codes = {f"shard {i}": results[i].returncode for i in (1, 2)} | {"merged build": build.returncode,
+                                                                             "one machine": alone.returncode}
             done.write_text(json.dumps(codes), encoding="utf-8")
     logs = [(folder / f"shard-{i}.log").read_text(encoding="utf-8") for i in (1, 2)]
     log = (folder / "build.log").read_text(encoding="utf-8")
     codes = json.loads(done.read_text())
     assert set(codes.values()) == {0}, f"{codes}\n" + "\n".join(logs + [log])
-    return ShardedBuild(shards, logs, merged, merged / "site", log)
+    return ShardedBuild(shards, logs, merged, merged / "site", log, folder / "one-machine" / "project" / "site",
+                        (folder / "one-machine.log").read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="session")

@@ -67,17 +67,14 @@ def build(project: Path, site: str = "site", env: dict | None = None,
 
 def notebook_images(site: Path) -> dict[str, int]:
     """How many figures each rendered notebook page of a built site shows."""
-    return {str(page.relative_to(site)): page.read_text(encoding="utf-8").count("data:image/png;base64,")
+    return {str(page.relative_to(site)): page.read_text(encoding="utf-8").count("data:image/svg+xml;base64,")
             for page in sorted((site / "notebooks").rglob("index.html"))}
 
 
-def executions(result: subprocess.CompletedProcess | str) -> dict[str, int]:
-    """How many notebooks were executed and figure files drawn, read from the build log."""
+def executions(result: subprocess.CompletedProcess | str) -> list[str]:
+    """The lessons whose code ran, read from the build log."""
     output = result if isinstance(result, str) else result.output
-    return {
-        "notebooks": len(re.findall(r"Executed notebook ", output)),
-        "figures": len(re.findall(r"Drew figure ", output)),
-    }
+    return re.findall(r"Ran lesson (\S+)", output)
 
 
 def run_pytest(project: Path, *args: str) -> subprocess.CompletedProcess:
@@ -88,3 +85,32 @@ def run_pytest(project: Path, *args: str) -> subprocess.CompletedProcess:
 def line_of(path: Path, text: str) -> int:
     """The 1-based number of the first line of ``path`` that contains ``text``."""
     return next(n for n, line in enumerate(path.read_text().splitlines(), 1) if text in line)
+
+
+SMALL_COURSE = ROOT / "tests" / "small_course"
+
+
+def small_course(target: Path, warm_cache: bool = False, cache_from: Path | None = None) -> Path:
+    """A project like this one whose course is the small course of ``tests/small_course``: its
+    lessons, figure modules, overview, set-up page and glossary replace this course's, and its
+    lessons are the nav's (``warm_cache``: with the build caches of ``cache_from``)."""
+    scratch_copy(target, warm_cache=warm_cache and cache_from is not None, cache_from=cache_from or ROOT)
+    for old in [*(target / "docs" / "lessons").glob("*.md"), *(target / "assets" / "figures").glob("*.py")]:
+        old.unlink()
+    for path in SMALL_COURSE.rglob("*"):
+        if path.is_file() and path.name != "README.md":
+            dest = target / path.relative_to(SMALL_COURSE)
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, dest)
+    config = target / "mkdocs.yml"
+    lines = config.read_text(encoding="utf-8").splitlines(keepends=True)
+    kept = [line for line in lines if not line.startswith('      - "Lesson ')]
+    at = kept.index("  - Lessons:\n") + 1
+    kept[at:at] = [f'      - "{lesson_title(p)}": lessons/{p.name}\n'
+                   for p in sorted((SMALL_COURSE / "docs" / "lessons").glob("*.md"))]
+    config.write_text("".join(kept), encoding="utf-8")
+    return target
+
+
+def lesson_title(page: Path) -> str:
+    return next(line[2:].strip() for line in page.read_text(encoding="utf-8").splitlines() if line.startswith("# "))

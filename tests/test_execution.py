@@ -1,6 +1,5 @@
-"""The bounded pool's settings, the execution report, and the faults that only execution at scale
-meets: a kernel that dies and a cell that hangs each stop the build, name the notebook and the
-cell, keep the previous site, and never hang the build."""
+"""The bounded pool's settings and the execution report (the faults only execution at scale meets,
+a kernel that dies and a block that hangs, are in ``tests/test_faults.py``)."""
 
 import json
 import re
@@ -13,8 +12,6 @@ import pytest
 from course import execution
 from tests import scratch
 
-NOTEBOOK = "lessons_src/01_deep_learning_fundamentals.py"
-BEFORE_EXERCISES = "# %% [markdown]\n# ## Practice exercises"
 
 
 def test_jobs_and_threads_come_from_the_cores_or_course_jobs(monkeypatch):
@@ -55,14 +52,16 @@ def test_a_job_environment_is_the_pools_not_the_callers(monkeypatch):
     assert cache.key(execution.ROOT / "course" / "data.py") != key
 
 
-def test_the_cell_timeout_has_a_default_an_override_and_a_notebook_setting(monkeypatch):
-    nb = nbformat.v4.new_notebook()
+def test_the_cell_timeout_has_a_default_an_override_and_a_lesson_setting(monkeypatch):
+    from course import source
+
+    lesson = source.Lesson(execution.ROOT / "x.md", [], text="---\ndescription: x\n---\n# Lesson 1 - X\n")
     monkeypatch.delenv("COURSE_CELL_TIMEOUT", raising=False)
-    assert execution.notebook_timeout(nb) == execution.DEFAULT_CELL_TIMEOUT == 300
+    assert execution.lesson_timeout(lesson) == execution.DEFAULT_CELL_TIMEOUT == 300
     monkeypatch.setenv("COURSE_CELL_TIMEOUT", "45")
-    assert execution.notebook_timeout(nb) == 45
-    nb.metadata["execution"] = {"timeout": 900}
-    assert execution.notebook_timeout(nb) == 900
+    assert execution.lesson_timeout(lesson) == 45
+    lesson.text = lesson.text.replace("description: x\n", "description: x\ncell_timeout: 900\n")
+    assert execution.lesson_timeout(lesson) == 900
 
 
 def test_the_report_page_differs_from_build_to_build_only_in_measured_figures():
@@ -76,7 +75,7 @@ def test_the_report_page_differs_from_build_to_build_only_in_measured_figures():
     assert first != second
     assert re.sub(r"\d+(\.\d+)?", "#", first) == re.sub(r"\d+(\.\d+)?", "#", second)
     assert [line.split("|")[1] for line in first.splitlines() if line.startswith("| `")] == [
-        f" `{item.name}` " for item in items  # notebooks, figure modules, pages; by name
+        f" `{item.name}` " for item in items  # the lessons, by name
     ]
 
 
@@ -84,13 +83,11 @@ def test_the_report_page_differs_from_build_to_build_only_in_measured_figures():
 def test_the_report_lists_every_item_with_its_time_and_memory(shared_build):
     names = {item.name for item in execution.all_items()}
     kinds = {item.kind for item in execution.all_items()}
-    assert kinds == {"notebook", "figures", "page"}
+    assert kinds == {"lesson"} and len(names) == len(execution.all_items()) >= 6
     report = json.loads((shared_build.project / ".cache" / "build" / "execution.json").read_text())
     assert {row["name"] for row in report["items"]} == names
-    for row in report["items"]:  # every item was measured where it ran
-        assert row["seconds"] > 0 and row["peak_mib"] > 20, row
-        if row["kind"] == "figures":  # the cold build drew them (the tests ran the pages and notebooks)
-            assert row["cached"] is False, row
+    for row in report["items"]:  # every lesson was measured where it ran (the tests ran it)
+        assert row["seconds"] > 0 and row["peak_mib"] > 20 and row["cached"] is True, row
     assert report["jobs"] >= 1 and report["threads_per_job"] >= 1
     page = (shared_build.site / "execution-times" / "index.html").read_text(encoding="utf-8")
     for name in names:
@@ -99,45 +96,3 @@ def test_the_report_lists_every_item_with_its_time_and_memory(shared_build):
     assert f"This build executed {executed} of {len(names)} items" in page
     contributing = (shared_build.site / "contributing" / "index.html").read_text(encoding="utf-8")
     assert 'href="../execution-times/"' in contributing
-
-
-@pytest.fixture
-def project(tmp_path, shared_build):
-    project = scratch.scratch_copy(tmp_path / "project", warm_cache=True, cache_from=shared_build.project)
-    (project / "site").mkdir()
-    (project / "site" / "index.html").write_text("the previous, good build")
-    return project
-
-
-line_of = scratch.line_of
-
-
-def make_build(project, **env):
-    start = time.perf_counter()
-    result = scratch.run(["make", "build", f"BIN={sys.prefix}/bin", "STAMP="], project, env=env, timeout=240)
-    return result, time.perf_counter() - start
-
-
-@pytest.mark.slow
-def test_a_kernel_that_dies_fails_the_build_and_names_the_cell(project):
-    scratch.edit(project / NOTEBOOK, BEFORE_EXERCISES,
-                 "# %%\nimport os, signal\nos.kill(os.getpid(), signal.SIGKILL)\n\n" + BEFORE_EXERCISES)
-    result, seconds = make_build(project)
-    assert result.returncode != 0
-    line = line_of(project / NOTEBOOK, "import os, signal")
-    assert f"Notebook kernel died at {NOTEBOOK}:{line}: the kernel was killed (out of memory?)" in result.output
-    assert (project / "site" / "index.html").read_text() == "the previous, good build"
-    assert seconds < 120, f"the build took {seconds:.0f} s to give up"
-
-
-@pytest.mark.slow
-def test_a_hung_cell_times_out_and_names_the_cell(project):
-    source = project / NOTEBOOK
-    scratch.edit(source, "# jupyter:\n", "# jupyter:\n#   execution:\n#     timeout: 3\n")
-    scratch.edit(source, BEFORE_EXERCISES, "# %%\nimport time\ntime.sleep(600)\n\n" + BEFORE_EXERCISES)
-    result, seconds = make_build(project)
-    assert result.returncode != 0
-    line = line_of(source, "import time")
-    assert f"Notebook cell timed out at {NOTEBOOK}:{line}: it ran longer than 3 s" in result.output
-    assert (project / "site" / "index.html").read_text() == "the previous, good build"
-    assert seconds < 120, f"the build took {seconds:.0f} s to give up"

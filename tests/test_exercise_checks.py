@@ -13,22 +13,22 @@ import math
 
 import pytest
 
-from course import exercises, notebooks
-from course.percent import code_cells
+from course import exercises, source
+
 
 def checks():
-    """(source, line, check call's arguments) of every check cell of every notebook source."""
+    """(encoded reference, check call's options) of every check block of every lesson."""
     found = []
-    for source in notebooks.sources():
-        for cell in code_cells(source):
-            if "check" not in cell.tags:
+    for page in source.pages():
+        for cell in source.read(page).code():
+            if cell.role != "check":
                 continue
-            for statement in ast.parse(cell.source).body:
+            for statement in ast.parse(cell.text).body:
                 call = getattr(statement, "value", None)
                 if isinstance(call, ast.Call) and getattr(call.func, "id", "") == "check":
                     args = {k.arg: ast.literal_eval(k.value) for k in call.keywords if k.arg in ("digits", "tol")}
                     found.append(pytest.param(ast.literal_eval(call.args[1]), args,
-                                              id=f"{source.stem[:2]}-line-{cell.first_lineno}"))
+                                              id=f"{page.stem[:2]}-line-{cell.line}"))
     return found
 
 
@@ -92,8 +92,8 @@ def learner_errors(expected, tol: float) -> list:
     return wrong
 
 
-def test_every_notebook_has_its_checks():
-    assert len(CHECKS) == 3 * len(notebooks.sources())
+def test_every_lesson_has_its_checks():
+    assert len(CHECKS) == 3 * len(source.pages())
 
 
 @pytest.mark.parametrize("encoded, options", CHECKS)

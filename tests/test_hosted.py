@@ -12,7 +12,7 @@ from tests import scratch
 pytestmark = pytest.mark.slow
 
 LESSONS = sorted(p.stem for p in (ROOT / "docs" / "lessons").glob("*.md"))
-NOTEBOOKS = [source.stem for source in notebooks.sources()]
+NOTEBOOKS = [page.stem.replace("-", "_") for page in notebooks.sources()]
 REPOSITORY = "octo-org/dl-course"
 
 

@@ -1,169 +1,105 @@
-"""Companion notebooks run top to bottom and print what their ``# Output:`` comments say."""
+"""A lesson's notebooks are made from its page and its one run: the download a learner runs, and
+the view the site shows."""
 
 import hashlib
 import os
 import shutil
 
-import matplotlib.pyplot as plt
+import nbformat
 import pytest
 
-from course import ROOT, data, exercises, learner, notebooks, pages, prose, snippets
-from course.pytest_plugin import check_prose, record_update
-from course.percent import code_cells
+from course import data, exercises, learner, notebooks, source
 
-SOURCES = notebooks.sources()
+PAGES = source.pages()
 
 
-def test_every_lesson_has_a_notebook():
-    lessons = sorted(p.stem.replace("-", "_") for p in (ROOT / "docs" / "lessons").glob("*.md"))
-    assert lessons == [p.stem for p in SOURCES]
+@pytest.fixture(scope="module")
+def made(lesson_runs):
+    """Each lesson's source, run record, download and view."""
+    out = {}
+    for page in PAGES:
+        lesson, record = source.read(page), lesson_runs[page]
+        out[page] = (lesson, record, notebooks.assemble(lesson, record, download=True),
+                     notebooks.assemble(lesson, record, download=False))
+    return out
 
 
-@pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.name)
-def test_a_notebook_the_tests_execute_keeps_its_figures(source, request):
-    """The tests execute notebooks from a process that draws off-screen (``MPLBACKEND=Agg``), into
-    the cache the build publishes from: each cell that shows a figure still holds it, as an image
-    on the notebook's page, exactly as a build started from a shell would have it."""
-    checked = sorted({item.callspec.params["source"] for item in request.session.items
-                      if getattr(item, "originalname", "") == "test_notebook_runs_and_prints_its_documented_output"})
-    run = notebooks.run_for_tests(source, data.dataset_path(), among=checked or [source])
-    showing = [cell for cell in code_cells(source) if "plt.show()" in cell.source]
-    assert showing, f"{source.name} shows no figure: this test would prove nothing"
-    assert run["html"].count("data:image/png;base64,") == len(showing)
-
-
-@pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.name)
-def test_notebook_runs_and_prints_its_documented_output(source, tmp_path, monkeypatch, pytestconfig, request):
-    """The notebook as the build executes it (in a Jupyter kernel, in the build's pool, from the
-    same cache): every code cell prints what its ``# Output:`` comments say, every exercise is
-    proven (the untouched starter fails its check with a hint, the solution passes it), and every
-    number in its Markdown is bound."""
-    if pytestconfig.getoption("--update-outputs"):
-        return _run_in_process(source, tmp_path, monkeypatch, pytestconfig, request)
-    import nbformat
-
-    filename = str(source.relative_to(ROOT))
-    cells = code_cells(source)
-    assert cells, f"{filename} has no code cells"
-    checked = sorted({item.callspec.params["source"] for item in request.session.items
-                      if getattr(item, "originalname", "") == "test_notebook_runs_and_prints_its_documented_output"})
-    run = notebooks.run_for_tests(source, data.dataset_path(), among=checked)
-    executed = run["cells"]
-    setup = len(exercises.setup_cells())  # the generated set-up cells come first: data, then `check`
-    assert len(executed) == setup + len(cells)
-    printed = [cell["stdout"] for cell in executed[:setup]]
-    problems, checked = [], 0
-    for cell, done in zip(cells, executed[setup:]):
-        assert done["source"].startswith(cell.source.strip()), f"{filename}:{cell.first_lineno}"
-        if {"starter", "check"} & set(cell.tags):  # what they print is the exercise proof's to judge
-            continue
-        printed.append(done["stdout"])
-        # A solution cell ends with its check, added by the build: its output is documented too.
-        expected = snippets.expected_output(done["source"], cell.first_lineno)
-        problem = snippets.compare(expected, done["stdout"], filename)
-        if problem:
-            problems.append(problem)
-        checked += len(expected)
-    notebook = nbformat.v4.new_notebook()
-    for done in executed:
-        out = nbformat.v4.new_code_cell(done["source"], metadata={"tags": done["tags"]})
-        out.outputs = [nbformat.v4.new_output("stream", name="stdout", text=done["stdout"])]
-        notebook.cells.append(out)
-    proof = exercises.proven_in_build(source, notebook)
-    if proof.exercises != len([c for c in cells if "starter" in c.tags]) or proof.exercises < 3:
-        proof.problems.append(f"{filename}: {proof.exercises} exercises proven; every notebook has at least three")
-    pytestconfig._exercise_proofs[filename] = proof
-    problems += proof.problems
-    if problems:
-        pytest.fail("\n".join(problems), pytrace=False)
-    # The numbers in the Markdown cells: shown by the notebook's own output, or declared on its page.
-    check_notebook_prose(pytestconfig, source, "".join(printed))
-    assert checked, f"{filename} documents no output at all"
-
-
-def check_notebook_prose(pytestconfig, source, printed: str) -> None:
-    filename = str(source.relative_to(ROOT))
-    text = source.read_text(encoding="utf-8")
-    literals = prose.literals_of(pages.notebook_page(source).read_text(encoding="utf-8"))
-    found = prose.scan(prose.notebook_prose(text), filename, literals)
-    found.unused_literals = []  # the page's literals need not all appear in its notebook
-    for inline in found.inline:
-        found.problems.append(f"{filename}:{inline.lineno}: notebooks print values; "
-                              "`{python} ...` works on lesson pages only")
-    try:
-        check_prose(pytestconfig, filename, found, printed, None)
-    except prose.ProseError as exc:
-        pytest.fail(str(exc), pytrace=False)
-
-
-def _run_in_process(source, tmp_path, monkeypatch, pytestconfig, request):
-    """``make outputs``: run the notebook's source here, cell by cell, rewriting each cell's
-    comments to what it prints, and report the Markdown numbers the new outputs no longer back.
-    (Its exercises are proven by the build and by the test above, on the executed notebook.)"""
-    shutil.copyfile(data.dataset_path(), tmp_path / data.FILENAME)
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("MPLBACKEND", "Agg")
-    namespace = {"__name__": "__main__"}
-    filename = str(source.relative_to(ROOT))
-    printed = []
-    request.addfinalizer(lambda: plt.close("all"))  # notebooks draw; do not let figures pile up
-    # The generated set-up cells come first in the built notebook: the dataset, then `check`.
-    for code in exercises.setup_cells():
-        printed.append(snippets.run(code, namespace, f"{filename} (generated set-up cell)"))
-    for cell in code_cells(source):
-        if {"starter", "check"} & set(cell.tags):  # they run, as in the notebook; they document nothing
-            snippets.run(cell.source, namespace, filename, cell.first_lineno)
-            continue
-        new = snippets.updated(cell.source, namespace, filename, cell.first_lineno, printed)
-        record_update(pytestconfig, source, cell.first_lineno, cell.source, new)
-    check_notebook_prose(pytestconfig, source, "".join(printed))
-
-
-@pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.name)
-def test_the_download_keeps_every_answer_closed_under_run_all(source):
-    """The learner's notebook: each solution (and its discussion) is a closed <details> of a
-    Markdown cell, which Run All never executes, with the solution's code as the build ran it
-    (less the proof the build appends); everything else is the notebook the build executes."""
-    import nbformat
-
-    built = nbformat.reads(notebooks.to_ipynb(source), as_version=4)
-    download = nbformat.reads(notebooks.to_ipynb(source, download=True), as_version=4)
-    nbformat.validate(download)
-    assert len(built.cells) == len(download.cells)
-    for ran, given in zip(built.cells, download.cells):
-        if "solution" not in ran.metadata.get("tags", ()):
-            assert given == ran
-            continue
-        assert given.cell_type == "markdown"
-        assert given.source.startswith("<details>\n<summary>") and given.source.endswith("</details>")
-        if ran.cell_type == "code":
-            code = ran.source.split("\n\n# The check above, on this solution's answer:")[0].strip()
-            assert f"```python\n{code}\n```" in given.source and "reference=True" not in given.source
-
-
-@pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.name)
-def test_notebook_converts_with_a_python_kernel(source):
-    import nbformat
-
-    nb = nbformat.reads(notebooks.to_ipynb(source), as_version=4)
-    nbformat.validate(nb)
+def _setup_and_title(nb):
     assert nb.metadata.kernelspec.name == "python3"
-    assert nb.cells[0].cell_type == "markdown" and nb.cells[0].source.startswith("# ")
-    # After the title: the verified-with note with the install line, the data cell, the checker.
+    assert nb.cells[0].cell_type == "markdown" and nb.cells[0].source.startswith("# Lesson ")
+    # After the title: the verified-with note, the data cell, the checker.
     assert nb.cells[1].cell_type == "markdown" and "verified with" in nb.cells[1].source
-    assert [c.cell_type for c in nb.cells[2:4]] == ["code", "code"]
     assert "DATA_SHA256 = " in nb.cells[2].source and exercises.install_line() in nb.cells[2].source
     assert "def check(" in nb.cells[3].source
-    # Each exercise: prompt, starter, check, solution (collapsed), in that order.
-    roles = [next((t for t in exercises.TAGS if t in c.metadata.get("tags", ())), c.cell_type) for c in nb.cells]
-    headings = [c for c in nb.cells if c.cell_type == "markdown" and "### Exercise" in c.source]
-    starts = [i for i, role in enumerate(roles) if role == "starter"]
-    assert len(starts) == len(headings) >= 3
-    for i in starts:
-        assert roles[i - 1] == "markdown" and roles[i + 1: i + 3] == ["check", "solution"], nb.cells[i].source
-    for cell in nb.cells:
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.stem)
+def test_the_download_is_the_page_with_every_answer_closed_under_run_all(page, made):
+    """The learner's notebook: the page's blocks as code cells, in page order (the starters as
+    given, each check with its hint from the page's ??? tip), its text as Markdown cells; each
+    solution and its discussion a closed <details> of a Markdown cell, which Run All never runs;
+    no outputs, no figure code, nothing only the build runs."""
+    lesson, _record, download, _view = made[page]
+    nbformat.validate(download)
+    _setup_and_title(download)
+    code = [c for c in download.cells[4:] if c.cell_type == "code"]
+    assert all(not c.outputs for c in download.cells if c.cell_type == "code")
+    shown = [c for c in lesson.code() if c.role not in ("figure", "solution")]
+    assert len(code) == len(shown)
+    for cell, block in zip(code, shown):
+        if block.role == "check":
+            assert cell.source.startswith(block.text.rstrip(")")) and "hint=" in cell.source
+        else:
+            assert cell.source == block.text
+    solutions = [c for c in lesson.code() if c.role == "solution"]
+    closed = [c for c in download.cells if c.cell_type == "markdown" and "solution" in c.metadata.get("tags", ())]
+    assert len(solutions) >= 3 and len(closed) >= len(solutions)
+    for cell in closed:
+        assert cell.source.startswith("<details>\n<summary>") and cell.source.endswith("</details>")
+    for solution in solutions:
+        assert any(f"```python\n{solution.text.strip()}\n```" in c.source for c in closed)
+    text = "\n".join(c.source for c in download.cells)
+    assert "reference=True" not in text and "figures.draw" not in text and "{python}" not in text
+    assert "_course_" not in text and "??? " not in text and "!!! " not in text
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.stem)
+def test_the_view_shows_the_runs_outputs_with_solutions_collapsed(page, made):
+    lesson, record, _download, view = made[page]
+    nbformat.validate(view)
+    _setup_and_title(view)
+    blocks = [c for c in lesson.code() if c.role != "figure"]
+    code = [c for c in view.cells[4:] if c.cell_type == "code"]
+    assert len(code) == len(blocks)
+    outputs = [record["outputs"][i] for i, c in enumerate(lesson.code()) if c.role != "figure"]
+    for cell, block, shown in zip(code, blocks, outputs):
+        assert [dict(o) for o in cell.outputs] == shown
         hidden = cell.metadata.get("jupyter", {}).get("source_hidden", False)
-        assert hidden == ("solution" in cell.metadata.get("tags", ())), cell.source
+        assert hidden == (block.role == "solution"), cell.source
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.stem)
+def test_the_notebooks_show_the_figures_the_run_drew(page, made):
+    """A figure of the page is in the notebooks as the image its run drew (the light variant, on
+    a white ground, so that it reads in a dark notebook theme too), with the page's alt text."""
+    lesson, record, download, view = made[page]
+    names = lesson.figure_names()
+    assert names and set(names) == set(record["figures"])
+    for nb in (download, view):
+        attached = {name: a for c in nb.cells for name, a in c.get("attachments", {}).items()}
+        assert sorted(attached) == sorted(f"{n}.svg" for n in names)
+        for name in names:
+            svg = attached[f"{name}.svg"]["image/svg+xml"]
+            import base64
+
+            assert base64.b64decode(svg).decode() == notebooks.source_figure_for_notebook(record["figures"][name])
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.stem)
+def test_every_run_reports_the_versions_and_device(page, lesson_runs):
+    report = notebooks._stdout(lesson_runs[page]["setup"][1]).splitlines()
+    assert report[0].startswith("Your versions are the ones this course was verified with: torch ")
+    assert report[-1].startswith("Device: ")
 
 
 def test_the_checker_says_plainly_whether_an_answer_is_right(capsys):
@@ -219,14 +155,6 @@ def test_the_notebook_says_when_the_learners_versions_differ(monkeypatch, capsys
     ]
 
 
-@pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.name)
-def test_every_notebook_reports_the_versions_and_device(source, request):
-    checked = sorted({item.callspec.params["source"] for item in request.session.items
-                      if getattr(item, "originalname", "") == "test_notebook_runs_and_prints_its_documented_output"})
-    run = notebooks.run_for_tests(source, data.dataset_path(), among=checked or [source])
-    report = run["cells"][1]["stdout"].splitlines()
-    assert report[0].startswith("Your versions are the ones this course was verified with: torch ")
-    assert report[-1].startswith("Device: ")
 
 
 def _data_cell(folder, course_url=None):
@@ -312,37 +240,6 @@ def test_split_stream_outputs_are_merged():
     ]
 
 
-def _code_only(code: str) -> tuple[str, ...]:
-    """A block's code lines without comments and blank lines: what it runs, not what it documents."""
-    lines = []
-    for line in code.splitlines():
-        text = line.split("  #")[0].rstrip() if not line.lstrip().startswith("#") else ""
-        if text.strip():
-            lines.append(text)
-    return tuple(lines)
-
-
-@pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.name)
-def test_code_shared_with_the_page_documents_the_same_output(source):
-    """Where a notebook cell runs the same code as a block of its page, both document the same
-    output; each is checked against a real run, so the two print the same values."""
-    from course.pytest_plugin import python_blocks
-
-    page = {_code_only(b.code): b for b in python_blocks(pages.notebook_page(source))}
-    shared = 0
-    for cell in code_cells(source):
-        block = page.get(_code_only(cell.source))
-        expected = [line.text for line in snippets.expected_output(cell.source)]
-        if block is None or not expected:
-            continue
-        shared += 1
-        assert expected == [line.text for line in snippets.expected_output(block.code)], (
-            f"{source.relative_to(ROOT)}:{cell.first_lineno} documents other output than "
-            f"{pages.notebook_page(source).relative_to(ROOT)}:{block.lineno} for the same code"
-        )
-    assert shared, f"{source.name} shares no documented code with its page"
-
-
 def test_solutions_are_collapsed_on_the_rendered_page():
     cell = ('<div class="jp-Cell jp-CodeCell jp-Notebook-cell celltag_{tag}">\n'
             '<div class="jp-Cell jp-CodeCell jp-Notebook-cell celltag_{tag}" id="cell-id=cell-{n}">'
@@ -362,40 +259,37 @@ def test_solutions_are_collapsed_on_the_rendered_page():
     assert "cell-4" not in collapsed.split("<details")[2]
 
 
-def _said(cell, text):
-    import nbformat
-
-    cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=text)]
+def _said(text):
+    return {"outputs": [{"output_type": "stream", "name": "stdout", "text": text}]}
 
 
-def test_the_build_proves_every_exercise_and_names_the_cell_that_fails():
-    """What the executed notebook printed proves each exercise: the check after the untouched
-    starter said "Not yet" without its hint (that is for after a try), and the solution's own
-    check passed."""
-    import nbformat
+def test_the_build_proves_every_exercise_and_names_the_line_that_fails():
+    """What the run printed proves each exercise: the check after the untouched starter said
+    "Not yet" without its hint (that is for after a try), and the solution's own check passed;
+    a problem names the lesson file and the line of its block."""
+    from tests import scratch
 
-    source = SOURCES[0]
-    executed = nbformat.reads(notebooks.to_ipynb(source), as_version=4)
-    checks = [c for c in executed.cells if "check" in c.metadata.get("tags", ())]
-    solutions = [c for c in executed.cells if c.cell_type == "code" and "solution" in c.metadata.get("tags", ())]
-    assert len(checks) == len(solutions) >= 3
-    for check, solution in zip(checks, solutions):
-        assert solution.source.endswith(f", reference=True)\n# Output: {exercises.REFERENCE_PASSES}")
-        _said(check, "Not yet: replace each ... in the cell above with your answer\n")
-        _said(solution, f"largest values: Issue_Size\n{exercises.REFERENCE_PASSES}\n")
-    proof = exercises.proven_in_build(source, executed)
-    assert (proof.exercises, proof.solutions_pass, proof.starters_fail, proof.problems) == (len(checks),) * 3 + ([],)
+    page = scratch.SMALL_COURSE / "docs" / "lessons" / "01-counting.md"
+    lesson = source.read(page)
+    plan = source.run_cells(lesson)
+    good = {"starter": "", "check": "Not yet: replace each ... in the cell above with your answer\n",
+            "proof": exercises.REFERENCE_PASSES + "\n"}
+    cells = [_said(good.get(p.role, "")) for p in plan]
+    proof = exercises.proven_in_build(lesson, plan, cells)
+    assert (proof.exercises, proof.solutions_pass, proof.starters_fail, proof.problems) == (1, 1, 1, [])
 
-    lines = {c.source: c.first_lineno for c in code_cells(source)}
-    _said(checks[1], "Correct! ...\n")  # a check that passes the untouched starter
-    _said(checks[2], "Not yet: replace each ...\nHint: look\n")  # one that gives its hint away at once
-    solution_line = next(line for code, line in lines.items() if solutions[2].source.startswith(code.strip()))
-    _said(solutions[2], "The reference solution does NOT pass this check.\n")  # a changed solution
-    assert exercises.proven_in_build(source, executed).problems == [
-        f"lessons_src/{source.name}:{lines[checks[1].source]}: this check does not fail the untouched "
-        "starter (without giving its hint away); it printed 'Correct! ...'",
-        f"lessons_src/{source.name}:{lines[checks[2].source]}: this check does not fail the untouched "
-        "starter (without giving its hint away); it printed 'Not yet: replace each ...\\nHint: look'",
-        f"lessons_src/{source.name}:{solution_line}: this solution does not pass its exercise's check; "
-        "it printed 'The reference solution does NOT pass this check.'",
-    ]
+    line = {c.role: c.line for c in lesson.code()}
+    for role, said, problem in [
+        ("check", "Correct! ...\n", "this check does not fail the untouched starter (without giving its hint "
+                                    "away); it printed 'Correct! ...'"),
+        ("check", "Not yet: replace each ...\nHint: look\n", "this check does not fail the untouched starter "
+                                                             "(without giving its hint away); it printed "
+                                                             "'Not yet: replace each ...\\nHint: look'"),
+        ("proof", "The reference solution does NOT pass this check.\n",
+         "this solution does not pass its exercise's check; it printed 'The reference solution does NOT pass "
+         "this check.'"),
+    ]:
+        bad = [_said(said) if p.role == role else c for p, c in zip(plan, cells)]
+        at = line["check" if role == "check" else "solution"]
+        assert exercises.proven_in_build(lesson, plan, bad).problems == [
+            f"{source.relative(page)}:{at}: {problem}"]

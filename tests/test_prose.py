@@ -1,19 +1,19 @@
 """The prose-number check: what it binds, what it refuses, and that it fails where it must.
 
-Each lesson page's own check runs as the item ``docs/lessons/<page>.md::prose numbers`` and each
-notebook's inside ``tests/test_notebooks.py``; these tests prove the check itself.
+Each lesson page's own check runs as the item ``docs/lessons/<page>.md::prose numbers`` (the
+notebooks' text is the page's); these tests prove the check itself, on the real lessons' runs and,
+for a whole test run of an edited lesson, on the small course (``tests/small_course``).
 """
 
 import re
 
 import pytest
 
-from course import ROOT, data, pages, prose
+from course import ROOT, notebooks, pages, prose, source
 from tests import scratch
 
-LESSONS = sorted(pages.LESSONS.glob("*.md"))
-LESSON1 = "docs/lessons/01-deep-learning-fundamentals.md"
-LESSON2 = "docs/lessons/02-tensors-and-autograd.md"
+LESSONS = source.pages()
+LESSON1 = "docs/lessons/01-counting.md"  # of the small course
 
 
 def bound(prose_text: str, printed: str) -> prose.Report:
@@ -80,30 +80,16 @@ def test_inline_values_are_put_in_place_outside_code():
     assert pages.substitute(markdown, {"r": "0.545"}, "p.md") == "rate 0.545\n\n```text\n`{python} r`\n```\n"
 
 
-def test_notebook_markdown_cells_are_read_with_their_lines():
-    source = "# %% [markdown]\n# # Title 1\n# It has 174 gains.\n\n# %%\nprint(174)\n# Output: 174\n"
-    assert [(n, line.strip()) for n, line in prose.notebook_prose(source)] == [
-        (2, "# Title 1"), (3, "It has 174 gains."),
-    ]
-
-
-@pytest.fixture(scope="module")
-def page_runs(lesson_page_runs):
-    """Every lesson page's run as the build makes it (printed output, inline values): from the
-    build cache, where the test run makes them once (see tests/conftest.py)."""
-    runs = lesson_page_runs
-    return {page: pages.PageRun(run["printed"], run["values"]) for page, run in runs.items()}
-
-
 @pytest.mark.parametrize("page", LESSONS, ids=lambda p: p.name)
-def test_changing_any_number_the_output_backs_fails_and_names_the_page(page, page_runs):
+def test_changing_any_number_the_output_backs_fails_and_names_the_page(page, lesson_runs):
     """Mutate each number that the page's output backs, one at a time, as an author's slip would:
     the check must fail on that line. A change that lands on another printed number by chance
     (on a page that prints hundreds of losses, 0.64 -> 0.65 may) is tried with the next digit,
     then with one more digit of precision, then 100 more."""
     text = page.read_text(encoding="utf-8")
-    run = page_runs[page]
-    printed = "".join(run.printed) + "".join(f"\n{v}\n" for v in run.values.values())
+    run = lesson_runs[page]
+    values = run["values"]
+    printed = "".join(notebooks.printed(run, source.read(page)).values()) + "".join(f"\n{v}\n" for v in values.values())
     literals = prose.literals_of(text)
     filename = str(page.relative_to(ROOT))
     found = prose.scan(prose.page_prose(text), filename, literals)
@@ -124,18 +110,18 @@ def test_changing_any_number_the_output_backs_fails_and_names_the_page(page, pag
         assert change, f"{filename}:{number.lineno}: every change of {number.text} is printed too"
         mutated = line[: number.column] + change + line[end:]
         changed = "".join(lines[: number.lineno - 1] + [mutated] + lines[number.lineno :])
-        report = prose.bind(prose.scan(prose.page_prose(changed), filename, literals), printed, run.values)
+        report = prose.bind(prose.scan(prose.page_prose(changed), filename, literals), printed, values)
         assert any(p.startswith(f"{filename}:{number.lineno}: the number {change} ") for p in report.problems), (
             f"changing {number.text} to {change} at {filename}:{number.lineno} went unnoticed"
         )
 
 
-# --- the check in a real test run, on a scratch copy of the project ---------------------------
+# --- the check in a real test run of an edited lesson, on the small course ---------------------
 
 
 @pytest.fixture
 def project(tmp_path):
-    return scratch.scratch_copy(tmp_path / "project")
+    return scratch.small_course(tmp_path / "project")
 
 
 run_pytest = scratch.run_pytest
@@ -146,21 +132,21 @@ line_of = scratch.line_of
 
 def test_a_changed_prose_number_fails(project):
     page = project / LESSON1
-    scratch.edit(page, "(174 of 319)", "(175 of 319)")
+    scratch.edit(page, "So 174 of the 319", "So 175 of the 319")
     result = run_pytest(project, LESSON1)
     assert result.returncode == 1
-    line = line_of(page, "(175 of 319)")
+    line = line_of(page, "So 175 of")
     assert f"{LESSON1}:{line}: the number 175 is bound to nothing" in result.output
     assert "1 unbound" in result.output
 
 
 def test_a_changed_alt_text_number_fails(project):
-    page = project / LESSON2
-    scratch.edit(page, "Issue_Size spreads to 21,000 while", "Issue_Size spreads to 12,000 while", count=2)
-    result = run_pytest(project, LESSON2)
+    page = project / LESSON1
+    scratch.edit(page, "listed with a gain, 54.5 percent]", "listed with a gain, 45.5 percent]")
+    result = run_pytest(project, LESSON1)
     assert result.returncode == 1
-    line = line_of(page, "spreads to 12,000")
-    assert f"{LESSON2}:{line}: the number 12,000 is bound to nothing" in result.output
+    line = line_of(page, "45.5 percent]")
+    assert f"{LESSON1}:{line}: the number 45.5 is bound to nothing" in result.output
 
 
 def test_wrong_arithmetic_fails(project):
@@ -173,12 +159,12 @@ def test_wrong_arithmetic_fails(project):
 
 
 def test_a_wrong_inline_expression_fails(project):
-    page = project / LESSON2
-    scratch.edit(page, "`{python} round(0.5 - y.mean().item(), 4)`", "`{python} round(0.5 - y.mean().itm(), 4)`")
-    result = run_pytest(project, LESSON2)
+    page = project / LESSON1
+    scratch.edit(page, "`{python} len(df)` IPOs", "`{python} len(dff)` IPOs")
+    result = run_pytest(project, LESSON1)
     assert result.returncode == 1
-    line = line_of(page, "y.mean().itm()")
-    assert f"{LESSON2}:{line}: inline expression" in result.output and "AttributeError" in result.output
+    line = line_of(page, "len(dff)")
+    assert f"{LESSON1}:{line}: inline expression" in result.output and "NameError" in result.output
 
 
 def test_an_undeclared_bare_number_fails(project):
@@ -190,22 +176,10 @@ def test_an_undeclared_bare_number_fails(project):
     assert f"{LESSON1}:{line}: the number 17 is bound to nothing" in result.output
 
 
-def test_an_unbound_notebook_number_fails(project):
-    notebook = project / "lessons_src" / "01_deep_learning_fundamentals.py"
-    text = notebook.read_text()
-    first_markdown = text.index("# %% [markdown]\n", 1)
-    notebook.write_text(text[:first_markdown] + "# %% [markdown]\n# About 58 percent gain.\n\n" + text[first_markdown:])
-    result = run_pytest(project, "tests/test_notebooks.py", "-k", "runs_and_prints and 01_")
-    assert result.returncode == 1
-    line = line_of(notebook, "About 58 percent")
-    assert f"lessons_src/01_deep_learning_fundamentals.py:{line}: the number 58 is bound" in result.output
-
-
 def test_make_outputs_reports_prose_the_new_outputs_no_longer_back(project):
     page = project / LESSON1
-    scratch.edit(page, 'print("gain rate:", round(df["Listing_Gains"].mean(), 3))',
-                 'print("gain rate:", round(df["Listing_Gains"].mean(), 2))')
+    scratch.edit(page, 'print("gain rate:", round(gain_rate, 3))', 'print("gain rate:", round(gain_rate, 2))')
     result = run_pytest(project, "-p", "no:randomly", "--update-outputs", LESSON1)
     assert "# Output: gain rate: 0.55" in page.read_text()
     assert "prose numbers the rewritten outputs no longer back:" in result.output
-    assert re.search(rf"{re.escape(LESSON1)}:\d+: the number 0\.545 is bound to nothing", result.output)
+    assert re.search(rf"{re.escape(LESSON1)}:\d+: the number 54\.5 is bound to nothing", result.output)

@@ -1,9 +1,10 @@
 """Shards: each executes its share into its own cache; the merged caches build the same site.
 
-The course is executed from empty caches as two shards (``python -m course.execution --shard
-1/2`` and ``2/2``) in two scratch projects; their ``.cache/build`` folders are copied into a third,
-which is built. That build must execute nothing and give the site the one-machine build gives,
-byte for byte, but for what a build measures (its execution report, the lessons' time estimates).
+The small course (``tests/small_course``) is executed from empty caches as two shards (``python
+-m course.execution --shard 1/2`` and ``2/2``) in two scratch projects; their ``.cache/build``
+folders are copied into a third, which is built. That build must execute nothing and give the site
+that a one-machine cold build of the same course gives, byte for byte, but for what a build
+measures (its execution report, the lessons' time estimates): two clean builds, the same bytes.
 """
 
 import json
@@ -27,7 +28,7 @@ def executed_by(shard_project: Path, index: int) -> set[str]:
 
 def test_each_item_is_executed_by_exactly_one_shard(sharded_build):
     first, second = (executed_by(project, i) for i, project in enumerate(sharded_build.shards, 1))
-    everything = {item.name for item in execution.all_items()}
+    everything = {"docs/lessons/01-counting.md", "docs/lessons/02-scoring.md"}
     assert first and second
     assert first.isdisjoint(second)
     assert first | second == everything
@@ -36,8 +37,8 @@ def test_each_item_is_executed_by_exactly_one_shard(sharded_build):
 
 
 def test_the_merged_caches_build_without_executing_anything(sharded_build):
-    assert scratch.executions(sharded_build.log) == {"notebooks": 0, "figures": 0}
-    assert "Ran page" not in sharded_build.log
+    assert scratch.executions(sharded_build.log) == []
+    assert len(scratch.executions(sharded_build.one_machine_log)) == 2
 
 
 # What a build measures rather than computes: the execution report (its own page), and the time
@@ -63,11 +64,14 @@ def test_the_masked_time_estimates_are_the_only_ones(shared_build):
     assert len(MEASURED_TIME.findall(lesson)) == 1
 
 
-def test_the_merged_build_is_byte_identical_to_the_one_machine_build(shared_build, sharded_build):
-    one_machine = site_files(shared_build.site)
+def test_the_merged_build_is_byte_identical_to_the_one_machine_build(sharded_build):
+    one_machine = site_files(sharded_build.one_machine)
     merged = site_files(sharded_build.site)
     images = scratch.notebook_images(sharded_build.site)  # a site with figures, not two without
-    assert images and all(images.values()), images
+    assert len(images) == 2 and all(images.values()), images
+    figures = sorted(str(p.relative_to(sharded_build.site)) for p in (sharded_build.site / "figures").rglob("*.svg"))
+    assert figures == ["figures/01-counting/gains-dark.svg", "figures/01-counting/gains-light.svg",
+                       "figures/02-scoring/rule-dark.svg", "figures/02-scoring/rule-light.svg"]
     assert sorted(one_machine) == sorted(merged)
     assert [name for name in one_machine if one_machine[name] != merged[name]] == []
     report = (sharded_build.site / "execution-times" / "index.html").read_text(encoding="utf-8")
@@ -76,7 +80,7 @@ def test_the_merged_build_is_byte_identical_to_the_one_machine_build(shared_buil
 
 def test_items_are_dealt_longest_first_to_the_least_loaded_shard():
     seconds = {"lessons_src/a": 1.0, "lessons_src/b": 9.0, "lessons_src/c": 5.0, "lessons_src/d": 4.0}
-    items = [Item("notebook", execution.ROOT / "lessons_src" / n, n * 4, []) for n in "abcde"]
+    items = [Item("lesson", execution.ROOT / "lessons_src" / n, n * 4, []) for n in "abcde"]
     dealt = execution.plan(items, 2, seconds)
     names = [[item.path.name for item in shard] for shard in dealt]
     # e is unknown: it counts DEFAULT_SECONDS (20) and goes first, then b, c, d, a.

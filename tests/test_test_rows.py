@@ -21,8 +21,7 @@ import io
 
 import pytest
 
-from course import ROOT, data, ipo, lessons, snippets
-from course.percent import code_cells
+from course import ROOT, data, lessons, snippets, source
 from course.pytest_plugin import python_blocks
 
 FINAL_MARKER = "FINAL EVALUATION"
@@ -56,16 +55,26 @@ class Guard:
     __hash__ = None
 
 
+def test_rows() -> list[int]:
+    """The positions of the 64 test rows the lessons set aside: the last fifth of a seeded
+    permutation, as the lessons' first block draws it (and ``run_guarded`` checks that the
+    ``test_df`` they build holds exactly these)."""
+    import torch
+
+    perm = torch.randperm(319, generator=torch.Generator().manual_seed(42)).numpy()
+    return sorted(int(i) for i in perm[int(0.8 * 319):])
+
+
 def scrambled_dataset(path) -> str:
     """The dataset's text with the test rows' numbers changed and their labels flipped."""
-    test_rows = set(ipo.split()["test"].index)  # positions in the file (a RangeIndex)
+    rows = set(test_rows())  # positions in the file (a RangeIndex)
     assert len(test_rows) == 64
     reader = csv.DictReader(io.StringIO(path.read_text(encoding="utf-8")))
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=reader.fieldnames, lineterminator="\n")
     writer.writeheader()
     for i, row in enumerate(reader):
-        if i in test_rows:
+        if i in rows:
             for col in NUMERIC:
                 value = float(row[col]) * 3 + 7
                 row[col] = str(int(value)) if row[col].lstrip("-").isdigit() else f"{value:.2f}"
@@ -75,20 +84,25 @@ def scrambled_dataset(path) -> str:
 
 
 def units(path):
-    """(first line, code) of each block of a page, or each code cell of a notebook source."""
-    if path.suffix == ".md":
-        return [(b.lineno + 1, b.code) for b in python_blocks(path)
-                if not any(m.startswith("pytest.mark.skip") for m in b.marks)]
-    return [(c.first_lineno, c.source) for c in code_cells(path)]
+    """(first line, code, role) of each block of a page, in order: what its run executes."""
+    return [(b.lineno + 1, b.code, source.role_of(b.info)) for b in python_blocks(path) if not b.skipped()]
+
+
+class NoDrawing:
+    """``figures`` here: a figure block's data is computed (and so guarded), nothing is drawn."""
+
+    def draw(self, name, *args, **kwargs):
+        pass
 
 
 def run_guarded(path) -> bool:
-    """Run every unit of ``path``; raise if one before or after the final block uses the test rows."""
-    namespace = {"__name__": "__main__"}
+    """Run every block of ``path`` (checks and figure blocks too, their data computed, nothing
+    drawn or compared); raise if one before or after the final block uses the test rows."""
+    namespace = {"__name__": "__main__", "figures": NoDrawing(), "check": lambda *args, **kwargs: None}
     hidden = {}
     filename = str(path.relative_to(ROOT))
     found_final = False
-    for lineno, code in units(path):
+    for lineno, code, role in units(path):
         final = FINAL_MARKER in code
         if final:
             assert not found_final, f"{filename}:{lineno}: a second {FINAL_MARKER} block"
@@ -102,11 +116,14 @@ def run_guarded(path) -> bool:
             assert printed is None or snippets.compare(expected, printed, filename), (
                 f"{filename}:{lineno}: the final evaluation printed its documented output although "
                 "the test rows were scrambled: the scrambling does not reach it")
+        elif role in source.HIDDEN:
+            snippets.run(code, namespace, filename, lineno)
         else:
             snippets.check(code, namespace, filename, lineno)
         for name in GUARDED:
             value = namespace.get(name)
             if value is not None and not isinstance(value, Guard):
+                assert sorted(value.index) == test_rows(), f"{filename}:{lineno}: {name} is not the test rows"
                 hidden[name] = value
                 namespace[name] = Guard(name)
     return found_final
@@ -133,22 +150,10 @@ def test_no_block_before_the_final_evaluation_touches_the_test_rows(page, scramb
 
 def test_the_module_scores_the_test_rows_in_one_block_of_the_lesson_that_says_so():
     """Which lesson holds the final evaluation is declared in its front matter, not assumed."""
-    finals = [(p.name, lineno) for p in LESSONS for lineno, code in units(p) if FINAL_MARKER in code]
+    finals = [(p.name, lineno) for p in LESSONS for lineno, code, _ in units(p) if FINAL_MARKER in code]
     assert len(finals) == 1, finals
     assert finals[0][0] == FINAL.name, f"the {FINAL_MARKER} block is in {finals[0][0]}, but {FINAL.name} declares it"
     assert "## The final evaluation" in FINAL.read_text(encoding="utf-8")
-
-
-@pytest.mark.parametrize("page", LESSONS, ids=lambda p: p.stem)
-def test_notebooks_run_the_pages_code(page):
-    """The companion notebook's code is the page's code (plus plotting cells, and the exercises'
-    starters and checks, which only assign placeholders and compare), so the guard above holds for
-    it too; its markdown and outputs are checked by tests/test_notebooks.py."""
-    source = ROOT / "lessons_src" / f"{page.stem.replace('-', '_')}.py"
-    page_code = [code.strip() for _, code in units(page) if code.strip() != "# Your code here"]
-    notebook_code = [c.source.strip() for c in code_cells(source)
-                     if "plt." not in c.source and not {"starter", "check"} & set(c.tags)]
-    assert notebook_code == page_code
 
 
 def test_the_guard_refuses_any_use():
@@ -164,10 +169,10 @@ def test_the_guard_refuses_any_use():
 def test_the_scrambled_dataset_changes_only_the_test_rows():
     original = pd_read(data.dataset_path().read_text(encoding="utf-8"))
     scrambled = pd_read(scrambled_dataset(data.dataset_path()))
-    test_rows = sorted(ipo.split()["test"].index)
-    others = [i for i in range(len(original)) if i not in set(test_rows)]
+    rows = test_rows()
+    others = [i for i in range(len(original)) if i not in set(rows)]
     assert original.iloc[others].equals(scrambled.iloc[others])
-    assert (original.iloc[test_rows]["Listing_Gains"] != scrambled.iloc[test_rows]["Listing_Gains"]).all()
+    assert (original.iloc[rows]["Listing_Gains"] != scrambled.iloc[rows]["Listing_Gains"]).all()
     assert list(original.dtypes) == list(scrambled.dtypes)
 
 

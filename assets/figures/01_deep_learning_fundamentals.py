@@ -1,34 +1,21 @@
-"""Figures of Lesson 1 - Deep Learning Fundamentals.
+"""Figures of Lesson 1 - Deep Learning Fundamentals, drawn by the lesson's own run.
 
-- ``class-balance``: how many IPOs listed with and without a gain (pandas value counts);
-- ``training-loop``: the five-step training cycle, in plain words, annotated with what one real
-  training step did: the course's own network (Lesson 3's ``IPOClassifier``) on the first
-  mini-batch of the training rows, prepared as Lesson 4 prepares them, with Lesson 4's optimizer.
-  It is the step Lesson 4 runs as code, and the figure tests check the two print the same losses.
+- ``class-balance``: how many IPOs listed with and without a gain, from the lesson's
+  ``df["Listing_Gains"].value_counts()``;
+- ``training-loop``: the five-step training cycle, in plain words (a diagram: no data).
 """
 
 from __future__ import annotations
 
-import math
-from functools import lru_cache
-
-from course import data, ipo
 from course.figures import Theme, figure
-
-LEARNING_RATE = 0.1  # Lesson 4's first SGD step
-
-
-def class_counts() -> dict[int, int]:
-    """Listing_Gains value -> number of IPOs."""
-    counts = data.load()["Listing_Gains"].value_counts()
-    return {int(label): int(n) for label, n in counts.items()}
 
 
 @figure("class-balance")
-def class_balance(theme: Theme):
+def class_balance(theme: Theme, counts):
+    """``counts``: Listing_Gains value -> number of IPOs (a pandas value count)."""
     import matplotlib.pyplot as plt
 
-    counts = class_counts()
+    counts = {int(label): int(n) for label, n in dict(counts).items()}
     total = sum(counts.values())
     labels = ["Gain (1)", "No gain (0)"]
     heights = [counts[1], counts[0]]
@@ -52,55 +39,17 @@ def class_balance(theme: Theme):
     return fig
 
 
-@lru_cache(maxsize=1)
-def training_step() -> dict:
-    """Lesson 4's first training step: the course's network, one mini-batch of training rows."""
-    import torch
-
-    train_ds = ipo.IPODataset(ipo.split()["train"])
-    loader = ipo.make_loader(train_ds)
-    [len(batch) for batch, _ in loader]  # Lesson 4 walks the loader once to show its batch sizes,
-    xb, yb = next(iter(loader))  # so its step takes the first batch of the second shuffle
-    torch.manual_seed(ipo.MODEL_SEED)
-    model = ipo.IPOClassifier().to(ipo.device)
-    optimizer = torch.optim.SGD(model.parameters(), lr=LEARNING_RATE)
-
-    xb, yb = xb.to(ipo.device), yb.to(ipo.device)
-    logits = model(xb)  # forward pass
-    loss = ipo.loss_fn(logits, yb)  # how wrong the untrained model is
-    optimizer.zero_grad()
-    loss.backward()  # backpropagation: a gradient for every weight
-    n_gradients = sum(p.grad.numel() for p in model.parameters())
-    optimizer.step()  # nudge every weight against its gradient
-    with torch.no_grad():
-        loss_after = ipo.loss_fn(model(xb), yb)
-    return {
-        "batch": len(xb),
-        "features": xb.shape[1],
-        "training_rows": len(train_ds),
-        "X": xb,
-        "y": yb,
-        "logits": logits.detach(),
-        "model": model,
-        "n_params": sum(p.numel() for p in model.parameters()),
-        "n_gradients": n_gradients,
-        "loss_before": loss.item(),
-        "loss_after": loss_after.item(),
-    }
-
-
 @figure("training-loop")
 def training_loop(theme: Theme):
     import matplotlib.pyplot as plt
     from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
-    s = training_step()
     stages = [  # plain words, and the lesson that teaches each step
-        ("1 Data to tensors", f"{s['batch']} IPOs,\n{s['features']} numbers each", "Lesson 2"),
+        ("1 Data to tensors", "a batch of IPOs,\nsix numbers each", "Lesson 2"),
         ("2 Forward pass", "the model guesses\neach IPO's chance\nof a gain", "Lesson 3"),
-        ("3 Loss", f"how wrong the\nguesses are:\n{s['loss_before']:.4f}", "Lesson 3"),
-        ("4 Backpropagation", f"which way to move\neach of the\n{s['n_gradients']} weights", "Lesson 2"),
-        ("5 Optimizer step", f"move every weight\na little; loss now\n{s['loss_after']:.4f}", "Lesson 4"),
+        ("3 Loss", "one number: how\nwrong the guesses\nare", "Lesson 3"),
+        ("4 Backpropagation", "which way to move\neach weight to\nlower the loss", "Lesson 2"),
+        ("5 Optimizer step", "move every weight\na little that way", "Lesson 4"),
     ]
     # Two rows, read as a cycle: 1 -> 2 -> 3 on top, down to 4, back left to 5, up to 2 again.
     width, height, gap, margin = 3.25, 2.7, 0.45, 0.2
@@ -141,6 +90,6 @@ def training_loop(theme: Theme):
     ax.text(slot[0] + width / 2, mid_bottom, "repeat with the\nupdated weights:\none pass over all\n"
             "the training rows\nis an epoch", ha="center", va="center", color=theme.accent2, linespacing=1.3,
             fontsize=10)
-    ax.text(x_max / 2, y_max - 0.3, f"One real step of the course's network on {s['batch']} training IPOs",
+    ax.text(x_max / 2, y_max - 0.3, "One step of training; many steps make an epoch",
             ha="center", va="center", color=theme.muted, fontsize=10)
     return fig

@@ -1,31 +1,29 @@
-"""Figures of Lesson 2 - Tensors and Autograd.
+"""Figures of Lesson 2 - Tensors and Autograd, drawn by the lesson's own run.
 
-- ``feature-scales``: every IPO's six feature values, raw and standardised (strip plots);
-- ``computation-graph``: the graph autograd records for ``L = (w * x + b) ** 2``, with the
-  values of the forward pass and the gradients ``backward()`` computed, all taken from a real run.
+- ``feature-scales``: every IPO's six feature values, raw and standardised (strip plots), from the
+  lesson's ``X`` and ``X_std`` (standardised with all rows' statistics, as the lesson does) and
+  its ``feature_cols``;
+- ``computation-graph``: the graph autograd records for ``L = (w * x + b) ** 2``, from the
+  lesson's ``x``, ``w``, ``b``, ``z`` and ``L``: the values of the forward pass, the names of the
+  operations autograd recorded, the gradients ``L.backward()`` left in ``w.grad`` and ``b.grad``
+  (``x.grad`` is ``None``), and the gradients of the intermediate results, which the lesson's
+  figure block asks autograd for on the same forward pass.
 """
 
 from __future__ import annotations
 
-from functools import lru_cache
-
-from course import data
-from course.ipo import FEATURES
 from course.figures import Theme, figure
 
-JITTER_SEED = 0
-X0, W0, B0 = 3.0, 2.0, 1.0  # the lesson's small function: L = (w * x + b) ** 2
+JITTER_SEED = 0  # the vertical scatter of the dots within each feature's row
 
 
-@lru_cache(maxsize=1)
-def feature_values() -> dict:
-    """The feature tensor as the lesson builds it, raw and standardised with all rows' statistics."""
-    import torch
+def _array(values):
+    """A tensor (or array) as a NumPy array, for matplotlib."""
+    import numpy as np
 
-    df = data.load()
-    X = torch.tensor(df[FEATURES].to_numpy(), dtype=torch.float32)
-    means, stds = X.mean(dim=0), X.std(dim=0)
-    return {"raw": X.numpy(), "standardised": ((X - means) / stds).numpy()}
+    if hasattr(values, "detach"):
+        values = values.detach().cpu()
+    return np.asarray(values)
 
 
 def _jitter(n_rows: int, n_features: int):
@@ -36,10 +34,12 @@ def _jitter(n_rows: int, n_features: int):
 
 
 @figure("feature-scales")
-def feature_scales(theme: Theme):
+def feature_scales(theme: Theme, raw, standardised, names):
+    """``raw`` and ``standardised``: the (rows, features) feature tensors; ``names``: their columns."""
     import matplotlib.pyplot as plt
 
-    values = feature_values()
+    values = {"raw": _array(raw), "standardised": _array(standardised)}
+    names = list(names)
     n_rows, n_features = values["raw"].shape
     jitter = _jitter(n_rows, n_features)
     fig, axes = plt.subplots(1, 2, figsize=(11, 4.4), sharey=True)
@@ -51,13 +51,13 @@ def feature_scales(theme: Theme):
         for i in range(n_features):
             ax.scatter(
                 values[key][:, i], i + jitter[i], s=9, alpha=0.55, color=colour,
-                edgecolors="none", label=f"{key}:{FEATURES[i]}",
+                edgecolors="none", label=f"{key}:{names[i]}",
             )
         ax.set_title(title, fontsize=11.5)
         ax.set_xlabel(xlabel)
         ax.grid(axis="x", alpha=0.3)
         ax.spines[["top", "right"]].set_visible(False)
-    axes[0].set_yticks(range(n_features), FEATURES)
+    axes[0].set_yticks(range(n_features), names)
     axes[0].invert_yaxis()
     axes[1].axvline(0, color=theme.muted, linewidth=1, linestyle="--")
     fig.suptitle(f"The six features of all {n_rows} IPOs, one dot per IPO", color=theme.muted, fontsize=11)
@@ -65,42 +65,22 @@ def feature_scales(theme: Theme):
     return fig
 
 
-@lru_cache(maxsize=1)
-def graph_values() -> dict:
-    """Run the lesson's small function through autograd; return values, gradients and node names."""
-    import torch
-
-    x = torch.tensor(X0)
-    w = torch.tensor(W0, requires_grad=True)
-    b = torch.tensor(B0, requires_grad=True)
-    wx = w * x
-    z = wx + b
-    L = z**2
-    for t in (wx, z, L):
-        t.retain_grad()
-    L.backward()
-    return {
-        "value": {"x": x.item(), "w": w.item(), "b": b.item(), "wx": wx.item(), "z": z.item(), "L": L.item()},
-        "grad": {"w": w.grad.item(), "b": b.grad.item(), "wx": wx.grad.item(), "z": z.grad.item(), "L": L.grad.item()},
-        "x_grad": x.grad,
-        "op": {"wx": wx.grad_fn.name(), "z": z.grad_fn.name(), "L": L.grad_fn.name()},
-    }
-
-
 def _num(v: float) -> str:
     return f"{v:g}"
 
 
 @figure("computation-graph")
-def computation_graph(theme: Theme):
+def computation_graph(theme: Theme, values: dict, grads: dict, ops: dict, x_grad=None):
+    """``values``: the forward pass's numbers of ``x``, ``w``, ``b``, ``wx`` (w * x), ``z`` and
+    ``L``; ``grads``: dL/d... of ``w``, ``b``, ``wx``, ``z`` and ``L``; ``ops``: the name of the
+    ``grad_fn`` of ``wx``, ``z`` and ``L``; ``x_grad``: what ``x.grad`` holds."""
     import matplotlib.pyplot as plt
     from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
-    g = graph_values()
-    val, grad, op = g["value"], g["grad"], g["op"]
+    val, grad, op = values, grads, ops
     # name: (centre x, centre y, title, value line, gradient line)
     nodes = {
-        "x": (1.0, 3.0, "input x", f"= {_num(val['x'])}", "x.grad is None"),
+        "x": (1.0, 3.0, "input x", f"= {_num(val['x'])}", f"x.grad is {x_grad}"),
         "w": (1.0, 1.5, "leaf w", f"= {_num(val['w'])}  (requires_grad)", f"dL/dw = {_num(grad['w'])}"),
         "b": (4.4, 3.85, "leaf b", f"= {_num(val['b'])}  (requires_grad)", None),
         "wx": (4.4, 2.25, op["wx"], f"w * x = {_num(val['wx'])}", f"dL/d(w*x) = {_num(grad['wx'])}"),

@@ -1,43 +1,43 @@
-"""Figures of Lesson 3 - Building Neural Networks.
+"""Figures of Lesson 3 - Building Neural Networks, drawn by the lesson's own run.
 
-- ``activations``: ReLU and sigmoid, computed with torch over a range of inputs;
-- ``bce-loss``: the binary cross-entropy of one IPO as a function of the logit, for each label,
-  with ln 2 at logit 0 and the logits of the lesson's untrained IPO classifier marked.
+- ``activations``: ReLU and sigmoid, from the lesson's ``torch.relu`` and ``torch.sigmoid`` of a
+  grid of inputs from -6 to 6 (made in the lesson's figure block);
+- ``bce-loss``: the binary cross-entropy of one IPO as a function of the logit, for each label
+  (the lesson's ``nn.BCEWithLogitsLoss`` without averaging, on the same grid), with ln 2 at logit 0
+  and the band of the lesson's untrained ``model``'s ``logits`` on the training rows, labelled
+  with its ``loss``.
 """
 
 from __future__ import annotations
 
 import math
-from functools import lru_cache
 
-from course import ipo
 from course.figures import Theme, figure
 
-Z_MIN, Z_MAX, STEPS_PER_UNIT = -6, 6, 20
-N_POINTS = (Z_MAX - Z_MIN) * STEPS_PER_UNIT + 1
 
+def _array(values):
+    """A tensor (or array) as a flat NumPy array, for matplotlib."""
+    import numpy as np
 
-def inputs():
-    """-6 to 6 in steps of 0.05; integers (0 among them) are exact."""
-    import torch
-
-    return torch.arange(N_POINTS, dtype=torch.float32) / STEPS_PER_UNIT + Z_MIN
+    if hasattr(values, "detach"):
+        values = values.detach().cpu()
+    return np.asarray(values).reshape(-1)
 
 
 @figure("activations")
-def activations(theme: Theme):
+def activations(theme: Theme, z, relu, sigmoid):
+    """``z``: the inputs; ``relu`` and ``sigmoid``: the two activations of them."""
     import matplotlib.pyplot as plt
-    import torch
 
-    z = inputs()
+    z = _array(z)
     fig, (ax_relu, ax_sig) = plt.subplots(1, 2, figsize=(10, 3.8))
-    ax_relu.plot(z.numpy(), torch.relu(z).numpy(), color=theme.accent, linewidth=2.4, label="ReLU")
+    ax_relu.plot(z, _array(relu), color=theme.accent, linewidth=2.4, label="ReLU")
     ax_relu.set_title("ReLU: max(0, z)")
     ax_relu.set_ylabel("activation output")
     ax_relu.annotate("negative inputs become 0", (-3.5, 0), xytext=(-5.6, 2.2), color=theme.fg,
                      fontsize=10, arrowprops={"arrowstyle": "->", "color": theme.muted})
 
-    ax_sig.plot(z.numpy(), torch.sigmoid(z).numpy(), color=theme.accent2, linewidth=2.4, label="sigmoid")
+    ax_sig.plot(z, _array(sigmoid), color=theme.accent2, linewidth=2.4, label="sigmoid")
     ax_sig.set_title("sigmoid: 1 / (1 + exp(-z))")
     ax_sig.set_ylabel("probability")
     ax_sig.set_ylim(-0.05, 1.05)
@@ -53,34 +53,19 @@ def activations(theme: Theme):
     return fig
 
 
-@lru_cache(maxsize=1)
-def untrained_logits():
-    """The lesson's untrained IPOClassifier on its standardised training rows."""
-    import torch
-
-    d = ipo.prepared_data()
-    torch.manual_seed(ipo.MODEL_SEED)
-    model = ipo.IPOClassifier()
-    with torch.no_grad():
-        logits = model(d["X_train"])
-    return logits, d["y_train"]
-
-
 @figure("bce-loss")
-def bce_loss(theme: Theme):
+def bce_loss(theme: Theme, z, loss_gain, loss_no_gain, logits, loss: float):
+    """``z``: logits from -6 to 6; ``loss_gain`` and ``loss_no_gain``: one IPO's loss at each of
+    them, for y = 1 and y = 0; ``logits``: the untrained model's; ``loss``: their mean loss."""
     import matplotlib.pyplot as plt
-    import torch
-    from torch.nn.functional import binary_cross_entropy_with_logits as bce
 
-    z = inputs()
-    logits, y_train = untrained_logits()
-    loss = bce(logits, y_train).item()
+    z, logits = _array(z), _array(logits)
     fig, ax = plt.subplots(figsize=(8, 4.2))
-    ax.axvspan(logits.min().item(), logits.max().item(), color=theme.muted, alpha=0.25, linewidth=0,
+    ax.axvspan(logits.min(), logits.max(), color=theme.muted, alpha=0.25, linewidth=0,
                label=f"untrained model's logits (loss {loss:.4f})")
-    ax.plot(z.numpy(), bce(z, torch.ones_like(z), reduction="none").numpy(), color=theme.accent,
+    ax.plot(z, _array(loss_gain), color=theme.accent,
             linewidth=2.4, label="IPO that gained (y = 1): -log(sigmoid(z))")
-    ax.plot(z.numpy(), bce(z, torch.zeros_like(z), reduction="none").numpy(), color=theme.accent2,
+    ax.plot(z, _array(loss_no_gain), color=theme.accent2,
             linewidth=2.4, label="IPO that did not (y = 0): -log(1 - sigmoid(z))")
     ax.plot([0], [math.log(2)], "o", color=theme.fg, markersize=7)
     ax.annotate(f"z = 0: loss = ln 2 = {math.log(2):.4f}\nfor either label", (0, math.log(2)),

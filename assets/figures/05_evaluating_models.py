@@ -1,59 +1,30 @@
-"""Figures of Lesson 5 - Evaluating Models Honestly.
+"""Figures of Lesson 5 - Evaluating Models Honestly, drawn by the lesson's own run.
 
-- ``confusion-matrix``: the Lesson 4 network's predictions on the 51 validation rows against the
-  truth;
-- ``cross-validation``: the accuracy of the majority class, logistic regression and the Lesson 4
-  network on each of the five folds of the development rows, with the mean and one standard
-  deviation either side.
+- ``confusion-matrix``: the Lesson 4 network's predictions on the validation rows against the
+  truth, from the lesson's counts ``tp``, ``fp``, ``fn`` and ``tn``;
+- ``cross-validation``: the accuracy of each model the lesson cross-validates (the majority class,
+  logistic regression and the Lesson 4 network) on each fold of the development rows, from the
+  lesson's ``cv``, with the mean and one standard deviation either side.
 
-Every run repeats the page's code exactly (the split and ``IPODataset`` of Lesson 4, its training
-loop, the same seeds and settings, in the same order), so the figures show the page's runs.
-``tests/test_figures_05.py`` checks their numbers against the ones the page documents. No figure
-uses the test rows.
+The figures only plot what the lesson gives them; no figure uses the test rows.
 """
 
 from __future__ import annotations
 
-from functools import lru_cache
-
-from course import ipo
+from course.charts import draw_cross_validation
 from course.figures import Theme, figure
-
-EPOCHS = ipo.EPOCHS
-NETWORK_LR = ipo.NETWORK_LR  # Lesson 4's network
-MODELS = ipo.RECIPES[:3]  # the models the page cross-validates
-
-
-@lru_cache(maxsize=1)
-def network_run() -> dict:
-    """Lesson 4's network, retrained as the page does, and its predictions on the validation rows."""
-    import torch
-
-    model, history = ipo.run(ipo.IPOClassifier, lambda params: torch.optim.Adam(params, lr=NETWORK_LR), EPOCHS)
-    s = ipo.split()
-    _, val_ds = ipo.datasets(s["train"], s["val"])
-    probs = ipo.predict_proba(model, val_ds)
-    return {"model": model, "history": history, "probs": probs, "preds": (probs > 0.5).astype(int),
-            "y_val": s["val"][ipo.TARGET].to_numpy()}
-
-
-def confusion_counts() -> dict[tuple[int, int], int]:
-    """(actual, predicted) -> number of validation IPOs, for the Lesson 4 network."""
-    run = network_run()
-    pairs = list(zip(run["y_val"].tolist(), run["preds"].tolist()))
-    return {(a, p): pairs.count((a, p)) for a in (0, 1) for p in (0, 1)}
-
 
 CELL_NAMES = {(0, 0): "true negative", (0, 1): "false positive",
               (1, 0): "false negative", (1, 1): "true positive"}
 
 
 @figure("confusion-matrix")
-def confusion_matrix(theme: Theme):
+def confusion_matrix(theme: Theme, tp: int, fp: int, fn: int, tn: int):
+    """The four counts of a confusion matrix, with "gain" as the positive class."""
     import matplotlib.pyplot as plt
     from matplotlib.patches import Rectangle
 
-    counts = confusion_counts()
+    counts = {(0, 0): int(tn), (0, 1): int(fp), (1, 0): int(fn), (1, 1): int(tp)}  # (actual, predicted)
     total = sum(counts.values())
     fig, ax = plt.subplots(figsize=(5.6, 4.6))
     for (actual, predicted), n in counts.items():
@@ -82,11 +53,7 @@ def confusion_matrix(theme: Theme):
     return fig
 
 
-def cv_summary() -> dict[str, str]:
-    """The page's cross-validated accuracies, ``mean ± std``, as the figure labels them."""
-    return ipo.cv_summary(MODELS)
-
-
 @figure("cross-validation")
-def cross_validation(theme: Theme):
-    return ipo.draw_cross_validation(theme, MODELS)
+def cross_validation(theme: Theme, fold_accuracy, n_rows: int):
+    """``fold_accuracy``: model name -> its accuracy on each fold; ``n_rows``: the rows the folds split."""
+    return draw_cross_validation(theme, fold_accuracy, n_rows, baselines=("majority class",))

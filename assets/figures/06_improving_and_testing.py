@@ -1,64 +1,36 @@
-"""Figures of Lesson 6 - Improving and Testing.
+"""Figures of Lesson 6 - Improving and Testing, drawn by the lesson's own run.
 
-- ``overfitting``: training and validation loss of the too-wide network, epoch by epoch;
+- ``overfitting``: training and validation loss of the too-wide network, epoch by epoch, from the
+  lesson's ``wide_history``;
 - ``remedies``: validation loss of the too-wide network without a remedy, with dropout and with
-  weight decay;
-- ``cross-validation``: the accuracy of every model on each of the five folds of the development
-  rows, with the mean and one standard deviation either side.
+  weight decay, from the lesson's ``wide_history``, ``dropout_history`` and ``wd_history``;
+- ``cross-validation``: the accuracy of every model the lesson cross-validates on each fold of the
+  development rows, from the lesson's ``cv``, with the mean and one standard deviation either side.
 
-Every run repeats the page's code exactly (the split and ``IPODataset`` of Lesson 4, its training
-loop, the same seeds and settings, in the same order), so the figures show the page's runs.
-``tests/test_figures_06.py`` checks their numbers against the ones the page documents. No figure
-uses the test rows: they are scored only in the page's final block.
+The figures only plot what the lesson gives them. No figure uses the test rows: they are scored
+only in the lesson's final block.
 """
 
 from __future__ import annotations
 
-from functools import lru_cache
-
-from course import ipo
+from course.charts import draw_cross_validation
 from course.figures import Theme, figure
-
-EPOCHS = ipo.EPOCHS
-WIDE_LR = ipo.WIDE_LR  # the too-wide network and its remedies
-WEIGHT_DECAY = ipo.WEIGHT_DECAY
-DROPOUT = ipo.DROPOUT
-REMEDIES = ("no remedy", "dropout", "weight decay")
-MODELS = ipo.RECIPES
-
-
-@lru_cache(maxsize=None)
-def wide_run(remedy: str = "no remedy") -> dict:
-    """The too-wide network, trained as on the page, with one of ``REMEDIES``."""
-    import torch
-
-    if remedy not in REMEDIES:
-        raise ValueError(f"unknown remedy {remedy!r}; expected one of {REMEDIES}")
-    dropout = DROPOUT if remedy == "dropout" else 0.0
-    weight_decay = WEIGHT_DECAY if remedy == "weight decay" else 0.0
-    if weight_decay:
-        make_optimizer = lambda params: torch.optim.Adam(params, lr=WIDE_LR, weight_decay=weight_decay)  # noqa: E731
-    else:
-        make_optimizer = lambda params: torch.optim.Adam(params, lr=WIDE_LR)  # noqa: E731
-    model, history = ipo.run(lambda: ipo.WideClassifier(dropout=dropout), make_optimizer, EPOCHS)
-    return {"model": model, "history": history}
 
 
 @figure("overfitting")
-def overfitting(theme: Theme):
+def overfitting(theme: Theme, history, n_params: int, n_train: int, n_val: int):
+    """``history``: ``fit``'s record (``train_loss`` and ``val_loss`` per epoch) of a network with
+    ``n_params`` parameters, trained on ``n_train`` rows and validated on ``n_val``."""
     import matplotlib.pyplot as plt
 
-    run = wide_run("no remedy")
-    h = run["history"]
-    n_params = sum(p.numel() for p in run["model"].parameters())
+    h = history
     epochs = list(range(1, len(h["train_loss"]) + 1))
     best = min(range(len(epochs)), key=h["val_loss"].__getitem__)
-    s = ipo.split()
 
     fig, ax = plt.subplots(figsize=(8, 4.3))
     ax.fill_between(epochs, h["train_loss"], h["val_loss"], color=theme.accent2, alpha=0.10, linewidth=0)
-    ax.plot(epochs, h["train_loss"], color=theme.accent, linewidth=2, label=f"training rows ({len(s['train'])})")
-    ax.plot(epochs, h["val_loss"], color=theme.accent2, linewidth=2, label=f"validation rows ({len(s['val'])})")
+    ax.plot(epochs, h["train_loss"], color=theme.accent, linewidth=2, label=f"training rows ({n_train})")
+    ax.plot(epochs, h["val_loss"], color=theme.accent2, linewidth=2, label=f"validation rows ({n_val})")
     ax.plot([epochs[best]], [h["val_loss"][best]], "o", color=theme.accent2, markersize=7)
     ax.annotate(f"lowest validation loss {h['val_loss'][best]:.4f}\nat epoch {epochs[best]}",
                 (epochs[best], h["val_loss"][best]), xytext=(16, 34), textcoords="offset points",
@@ -72,8 +44,7 @@ def overfitting(theme: Theme):
     ax.set_xlim(0, epochs[-1] + 10)
     ax.set_xlabel("Epoch")
     ax.set_ylabel("Loss (binary cross-entropy)")
-    ax.set_title(f"A too-wide network ({n_params} parameters) on {len(s['train'])} training rows",
-                 fontsize=11.5)
+    ax.set_title(f"A too-wide network ({n_params} parameters) on {n_train} training rows", fontsize=11.5)
     ax.legend(frameon=False, loc="lower left")
     ax.grid(alpha=0.25)
     ax.spines[["top", "right"]].set_visible(False)
@@ -81,24 +52,28 @@ def overfitting(theme: Theme):
 
 
 @figure("remedies")
-def remedies(theme: Theme):
+def remedies(theme: Theme, val_losses):
+    """``val_losses``: label -> validation loss per epoch, in the order: no remedy, then the two
+    remedies (drawn in the second accent colour, solid; muted, dashed; the main colour, dash-dot)."""
     import matplotlib.pyplot as plt
 
-    styles = {
-        "no remedy": {"color": theme.accent2, "linestyle": "-"},
-        "dropout": {"color": theme.muted, "linestyle": "--"},
-        "weight decay": {"color": theme.accent, "linestyle": "-."},
-    }
-    labels = {"no remedy": "no remedy", "dropout": f"dropout {DROPOUT}",
-              "weight decay": f"weight decay {WEIGHT_DECAY}"}
+    styles = [
+        {"color": theme.accent2, "linestyle": "-"},
+        {"color": theme.muted, "linestyle": "--"},
+        {"color": theme.accent, "linestyle": "-."},
+    ]
+    if len(val_losses) > len(styles):
+        raise ValueError(f"at most {len(styles)} curves; got {len(val_losses)}")
     fig, ax = plt.subplots(figsize=(8, 4.3))
-    for remedy in REMEDIES:
-        val_loss = wide_run(remedy)["history"]["val_loss"]
+    longest = 0
+    for (label, val_loss), style in zip(val_losses.items(), styles):
+        val_loss = [float(v) for v in val_loss]
         epochs = list(range(1, len(val_loss) + 1))
-        ax.plot(epochs, val_loss, linewidth=2, label=labels[remedy], **styles[remedy])
+        longest = max(longest, len(val_loss))
+        ax.plot(epochs, val_loss, linewidth=2, label=label, **style)
         ax.annotate(f"{val_loss[-1]:.4f}", (epochs[-1], val_loss[-1]), xytext=(5, -3),
-                    textcoords="offset points", color=styles[remedy]["color"], fontsize=9.5)
-    ax.set_xlim(0, EPOCHS + 10)
+                    textcoords="offset points", color=style["color"], fontsize=9.5)
+    ax.set_xlim(0, longest + 10)
     ax.set_xlabel("Epoch")
     ax.set_ylabel("Validation loss (binary cross-entropy)")
     ax.set_title("The too-wide network's validation loss, with and without a remedy", fontsize=11.5)
@@ -108,11 +83,9 @@ def remedies(theme: Theme):
     return fig
 
 
-def cv_summary() -> dict[str, str]:
-    """The page's cross-validated accuracies, ``mean ± std``, as the figure labels them."""
-    return ipo.cv_summary(MODELS)
-
-
 @figure("cross-validation")
-def cross_validation(theme: Theme):
-    return ipo.draw_cross_validation(theme, MODELS)
+def cross_validation(theme: Theme, fold_accuracy, n_rows: int):
+    """``fold_accuracy``: model name -> its accuracy on each fold; ``n_rows``: the rows the folds
+    split. The majority class is drawn muted, the wide network without a remedy in the warning colour."""
+    return draw_cross_validation(theme, fold_accuracy, n_rows, baselines=("majority class",),
+                                 flagged=("wide, no remedy",))
