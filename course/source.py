@@ -253,9 +253,9 @@ def _check_exercises(lesson: Lesson) -> None:
 
 # --- the page as the site shows it -----------------------------------------------------------
 
-FIGURE_IMAGE = re.compile(r"^(?P<indent>[ \t]*)!\[(?P<alt>[^\]]*)\]\(figure:(?P<name>[\w-]+)\)[ \t]*$", re.M)
+FIGURE_IMAGE = re.compile(r"^(?P<indent>[ \t]*)!\[(?P<alt>[^\n]*)\]\(figure:(?P<name>[\w-]+)\)[ \t]*$", re.M)
 FIGURE_BLOCK = re.compile(
-    r'<figure markdown="span">\s*!\[(?P<alt>[^\]]*)\]\(figure:(?P<name>[\w-]+)\)\s*'
+    r'<figure markdown="span">\s*!\[(?P<alt>[^\n]*)\]\(figure:(?P<name>[\w-]+)\)\s*'
     r"(?:<figcaption>(?P<caption>.*?)</figcaption>\s*)?</figure>", re.S)
 
 
@@ -288,7 +288,12 @@ def for_page(markdown: str, lesson_name: str) -> str:
         return (f"{m['indent']}![{m['alt']}]({base}-light.svg#only-light)\n"
                 f"{m['indent']}![{m['alt']}]({base}-dark.svg#only-dark)")
 
-    return FIGURE_IMAGE.sub(pair, text)
+    text = FIGURE_IMAGE.sub(pair, text)
+    for number, line in enumerate(text.splitlines(), 1):
+        if "](figure:" in line:
+            raise SourceError(f"docs/lessons/{lesson_name}.md: a figure is written ![alt text](figure:name) "
+                              f"on a line of its own (line {number} of the page as rendered)")
+    return text
 
 
 # --- the notebook's Markdown -------------------------------------------------------------------

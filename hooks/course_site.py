@@ -126,7 +126,10 @@ def on_page_markdown(markdown, page, config, files):
         text = pages.substitute(markdown, run["values"], f"docs/{page.file.src_uri}")
     except pages.PageError as exc:
         raise PluginError(str(exc)) from None
-    text = source.for_page(text, Path(page.file.src_uri).stem)  # check and figure blocks hidden
+    try:
+        text = source.for_page(text, Path(page.file.src_uri).stem)  # check and figure blocks hidden
+    except source.SourceError as exc:
+        raise PluginError(str(exc)) from None
     text = glossary.link_first_uses(text, page.file.src_uri, directory_urls=config.use_directory_urls)
     notebook = Path(page.file.src_uri).stem.replace("-", "_")
     return pages.with_header(text, learner.time_line(markdown, run["seconds"]), notebook)

@@ -45,7 +45,7 @@ def test_a_job_environment_is_the_pools_not_the_callers(monkeypatch):
     assert {kernel: execution.job_env(1, kernel=kernel) for kernel in (False, True)} == clean
     assert cache.key(execution.ROOT / "course" / "data.py") == key
     assert clean[True]["MPLBACKEND"] == environment.INLINE_BACKEND  # figures stay in the notebook
-    assert clean[False]["MPLBACKEND"] == "Agg" and "PYTHONPATH" not in clean[True]
+    assert clean[False]["MPLBACKEND"] == "Agg" and clean[True]["PYTHONPATH"] == str(execution.ROOT)
     # A machine fact that picks the BLAS kernels is passed through, and keys the result.
     monkeypatch.setenv("OPENBLAS_CORETYPE", "Haswell")
     assert execution.job_env(1, kernel=True)["OPENBLAS_CORETYPE"] == "Haswell"

@@ -33,7 +33,7 @@ def test_lesson_has_the_course_shape(page):
     assert '!!! abstract "What you will be able to do"' in text
     assert f"(../notebooks/{page.stem.replace('-', '_')}.ipynb)" in text, "link the companion notebook"
     assert re.search(r"^!!! (note|tip|info|warning)", text, re.M), "at least one callout"
-    assert "<figure markdown" in text and "#only-dark" in text, "at least one generated figure"
+    assert "<figure markdown" in text and "](figure:" in text, "at least one generated figure"
 
     exercises = section(text, "Practice exercises")
     parts = re.split(r"^### ", exercises, flags=re.M)[1:]

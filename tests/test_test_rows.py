@@ -55,7 +55,7 @@ class Guard:
     __hash__ = None
 
 
-def test_rows() -> list[int]:
+def the_test_rows() -> list[int]:
     """The positions of the 64 test rows the lessons set aside: the last fifth of a seeded
     permutation, as the lessons' first block draws it (and ``run_guarded`` checks that the
     ``test_df`` they build holds exactly these)."""
@@ -67,8 +67,8 @@ def test_rows() -> list[int]:
 
 def scrambled_dataset(path) -> str:
     """The dataset's text with the test rows' numbers changed and their labels flipped."""
-    rows = set(test_rows())  # positions in the file (a RangeIndex)
-    assert len(test_rows) == 64
+    rows = set(the_test_rows())  # positions in the file (a RangeIndex)
+    assert len(rows) == 64
     reader = csv.DictReader(io.StringIO(path.read_text(encoding="utf-8")))
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=reader.fieldnames, lineterminator="\n")
@@ -123,7 +123,7 @@ def run_guarded(path) -> bool:
         for name in GUARDED:
             value = namespace.get(name)
             if value is not None and not isinstance(value, Guard):
-                assert sorted(value.index) == test_rows(), f"{filename}:{lineno}: {name} is not the test rows"
+                assert sorted(value.index) == the_test_rows(), f"{filename}:{lineno}: {name} is not the test rows"
                 hidden[name] = value
                 namespace[name] = Guard(name)
     return found_final
@@ -169,7 +169,7 @@ def test_the_guard_refuses_any_use():
 def test_the_scrambled_dataset_changes_only_the_test_rows():
     original = pd_read(data.dataset_path().read_text(encoding="utf-8"))
     scrambled = pd_read(scrambled_dataset(data.dataset_path()))
-    rows = test_rows()
+    rows = the_test_rows()
     others = [i for i in range(len(original)) if i not in set(rows)]
     assert original.iloc[others].equals(scrambled.iloc[others])
     assert (original.iloc[rows]["Listing_Gains"] != scrambled.iloc[rows]["Listing_Gains"]).all()
