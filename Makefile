@@ -18,13 +18,14 @@ endif
 # pytest workers for `make test` (pytest-xdist): one per core.
 TEST_WORKERS ?= auto
 
-.PHONY: help setup browser serve build execute test test-fast outputs bench clean lock
+.PHONY: help setup browser serve build lesson execute test test-fast outputs bench clean lock
 
 help:
 	@echo "make serve   build the site and serve it at http://127.0.0.1:8000 (live reload)"
-	@echo "make test    run every test: snippets, notebooks, figures, data, site, browser"
+	@echo "make test    run every test: lessons, notebooks, figures, data, site, browser"
+	@echo "make lesson  LESSON=docs/lessons/NN-name.md: run one lesson, list its problems by line"
 	@echo "make build   build the static site into site/"
-	@echo "make execute execute notebooks, figures and pages into the build cache (SHARD=i/N: one shard)"
+	@echo "make execute run the lessons into the build cache (SHARD=i/N: one shard)"
 	@echo "make bench   time builds and the snippet tests against their floors"
 	@echo "make outputs rewrite every # Output: comment to what the code prints (review the diff)"
 	@echo "make clean   remove site/, caches and test artifacts"
@@ -57,8 +58,12 @@ build: setup
 
 # Execute into .cache/build without building the site; SHARD=2/4 executes the second of four
 # shards (merge the shards' .cache/build folders, then `make build` executes nothing).
+# Run one lesson as the build does, and list what `make test` would find wrong in it.
+lesson: setup
+	$(BIN)/python -m course.runs $(LESSON)
+
 execute: setup
-	$(BIN)/python -m course.execution $(if $(SHARD),--shard $(SHARD))
+	$(BIN)/python -m course.runs $(if $(SHARD),--shard $(SHARD))
 
 # Tests run in parallel (pytest-xdist); the tests that read the built site share one build.
 test: setup browser

@@ -1,9 +1,37 @@
-"""Shared code for the Deep Learning with PyTorch course site.
+"""The code behind the course site, in the order data moves through it.
 
-- ``course.data``: locate and verify the IPO dataset.
-- ``course.snippets``: parse and check the ``# Output:`` comments of lesson code.
-- ``course.figures``: discover, draw and export the lessons' generated figures.
-- ``course.notebooks``: turn ``lessons_src/*.py`` into ``.ipynb`` notebooks.
+Reading a lesson:
+
+- ``course.reader``: one Markdown parser with a source map: every fenced block, with its line;
+- ``course.source``: a lesson's one source, its page, read into cells; the page the site renders;
+  the code its run executes (``run_cells``) and the run's key (``code_key``);
+- ``course.lessons``: the lessons in nav order; the overview's table, counts and next-steps links.
+
+Running it:
+
+- ``course.data``: locate and verify the dataset;
+- ``course.environment``: the environment of every kernel the pool starts, fixed by the pool;
+- ``course.cache``: cache keys from everything a result depends on;
+- ``course.execution``: the bounded pool that runs each lesson once, its report, and shards;
+- ``course.exercises``: the data and checker cells, and the proof that every exercise works;
+- ``course.figures`` and ``course.charts``: drawing a lesson's figures from its run, legibly.
+
+Rendering the site:
+
+- ``course.notebooks``: the notebooks of a lesson (view and download), from its page and its run;
+- ``course.runs``: a lesson's one run as the pool runs it, and the record it keeps;
+- ``course.pages``: what a lesson page shows beyond its source (inline values, its header);
+- ``course.glossary``: links from a term's first use to its entry;
+- ``course.learner``: the Set-up page's versions, the time estimates;
+- ``course.hosted``: where a published course lives; Open in Colab;
+- ``course.paper``: the print page, ready for paper.
+
+Checking what it says:
+
+- ``course.snippets``: the ``# Output:`` comments of a block, and the diff when they differ;
+- ``course.prose``: every number of the prose, bound to what the code printed;
+- ``course.pytest_plugin``: every block of every page as a test, checked against the lesson's run;
+- ``course.bench``: what the build and the tests cost, against what they cannot avoid.
 """
 
 import os

@@ -3,17 +3,18 @@
 Everything runs in a scratch copy of the project, each measurement the median of several runs:
 
 - cold build (build cache cleared), against a plain mkdocs-material build of the same Markdown
-  plus the lessons' own compute (each notebook run as a script, every figure drawn once, each lesson page
-  run once);
+  plus the lessons' own compute (each lesson's run, the code the build executes, as one plain
+  Python script, one after another); and the cold build's item-seconds (its execution report: the
+  time of each lesson's run, summed) against that compute;
 - warm rebuild (nothing changed), against the plain build;
-- one-lesson edit (one notebook source changed), for reference;
+- one-lesson edit (one block of a lesson changed: that lesson runs again), and a prose edit (a
+  sentence changed: nothing runs), for reference;
 - the snippet tests (``pytest docs``), against running every snippet in one plain Python process
   (one torch import plus the snippets' compute); and ``python -c "import torch, pandas"``.
 
-And a scale case (``--scale M ...``, 45 by default): the course's notebooks replaced by M distinct
-copies of Lesson 4's, built from cold with the lesson pages and figure modules set aside, so that
-the notebooks are all it executes. Its time is set against the CPU-bound ideal, the notebooks' own
-compute (Lesson 4's notebook run as a script, M times) divided by the cores; its peak memory is
+And a scale case (``--scale M ...``, 45 by default): the course's lessons replaced by M distinct
+copies of Lesson 4, built from cold. Its time is set against the CPU-bound ideal, the lessons' own
+compute (Lesson 4's run as a script, M times) divided by the cores; its peak memory is
 that of the whole build, every process summed (resident sets, sampled every 0.1 s). A guard stops
 a build whose processes pass ``--memory-limit`` GiB together, or that leaves the machine under
 2 GiB available. ``--project DIR`` benches another checkout of the course (an older version, say).
@@ -34,9 +35,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from course import ROOT, data, notebooks, pages
+from course import ROOT, data, source
 
-GOALS = {"warm": 1.2, "cold": 1.5, "snippets": 1.3}
+GOALS = {"warm": 1.3, "cold": 1.5, "items": 1.15, "snippets": 1.3}
 
 # The floor of a build: the same Markdown under mkdocs-material with the same kept plugins (search,
 # and the printable course page), and none of the course's hooks.
@@ -85,15 +86,15 @@ def median(runs: int, measure) -> float:
     return statistics.median(measure(i) for i in range(runs))
 
 
-def copy_project(target: Path, source: Path = ROOT) -> Path:
+def copy_project(target: Path, origin: Path = ROOT) -> Path:
     files = subprocess.run(
         ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
-        cwd=source, capture_output=True, text=True, check=True,
+        cwd=origin, capture_output=True, text=True, check=True,
     ).stdout.split("\0")
     for name in filter(None, files):
-        if (source / name).is_file():
+        if (origin / name).is_file():
             (target / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source / name, target / name)
+            shutil.copy2(origin / name, target / name)
     return target
 
 
@@ -136,18 +137,25 @@ def measured_build(args, cwd, env, memory_limit: float) -> tuple[float, int, str
     return time.perf_counter() - start, peak, ending
 
 
-def scale_project(source: Path, target: Path, copies: int) -> Path:
-    """A copy of the course whose notebooks are ``copies`` distinct copies of Lesson 4's, without
-    lesson pages or figure modules (the notebooks are all its build executes) and without a nav."""
-    copy_project(target, source)
-    lesson4 = next((source / "lessons_src").glob("04_*.py")).read_text(encoding="utf-8")
-    for path in [*(target / "lessons_src").glob("*.py"), *(target / "assets" / "figures").glob("*.py"),
-                 *(target / "docs" / "lessons").glob("*.md")]:
+def run_script(page: Path) -> str:
+    """A lesson's run, the code the build executes (``course.source.run_cells``), as one script."""
+    return "\n\n".join(cell.code for cell in source.run_cells(source.read(page))) + "\n"
+
+
+def scale_project(source_dir: Path, target: Path, copies: int) -> Path:
+    """A copy of the course whose lessons are ``copies`` distinct copies of Lesson 4 (each with
+    its figure module), without a nav."""
+    copy_project(target, source_dir)
+    lesson4 = next((source_dir / "docs" / "lessons").glob("04-*.md"))
+    module = source_dir / "assets" / "figures" / f"{lesson4.stem.replace('-', '_')}.py"
+    text = lesson4.read_text(encoding="utf-8").replace("<!-- course:next-steps -->", "")
+    for path in [*(target / "assets" / "figures").glob("*.py"), *(target / "docs" / "lessons").glob("*.md")]:
         path.unlink()
     for k in range(1, copies + 1):
-        (target / "lessons_src" / f"{k:02d}_scale_copy.py").write_text(
-            lesson4 + f"\n# %%\nprint('copy {k} of {copies}')\n", encoding="utf-8"
-        )
+        (target / "docs" / "lessons" / f"{k:02d}-scale-copy.md").write_text(
+            text + f"\n```python\nprint('copy {k} of {copies}')\n# Output: copy {k} of {copies}\n```\n",
+            encoding="utf-8")
+        shutil.copyfile(module, target / "assets" / "figures" / f"{k:02d}_scale_copy.py")
     config = (target / "mkdocs.yml").read_text(encoding="utf-8").splitlines(keepends=True)
     start = next(i for i, line in enumerate(config) if line.startswith("nav:"))
     end = next(i for i in range(start + 1, len(config)) if config[i].strip() and not config[i].startswith(" "))
@@ -156,7 +164,7 @@ def scale_project(source: Path, target: Path, copies: int) -> Path:
     return target
 
 
-def scale_case(copies_list: list[int], source: Path, env: dict, memory_limit: float) -> None:
+def scale_case(copies_list: list[int], origin: Path, env: dict, memory_limit: float) -> None:
     py = sys.executable
     cores = execution_cores()
     work = Path(tempfile.mkdtemp(prefix="course-bench-scale-"))
@@ -164,13 +172,15 @@ def scale_case(copies_list: list[int], source: Path, env: dict, memory_limit: fl
         scratch_data = work / "data"
         scratch_data.mkdir()
         shutil.copyfile(data.dataset_path(), scratch_data / data.FILENAME)
-        lesson4 = next((source / "lessons_src").glob("04_*.py"))
-        one = min(run([py, str(lesson4)], scratch_data, {**env, "MPLBACKEND": "Agg"}) for _ in range(2))
-        print(f"Lesson 4's notebook as a script: {one:.2f} s (best of 2); {cores} cores", flush=True)
-        print(f"\n{'notebooks':>9}{'build':>9}{'ideal':>9}{'ratio':>7}{'peak GiB':>10}  goal: ratio <= 1.3, "
+        lesson4 = scratch_data / "lesson4_script.py"
+        lesson4.write_text(run_script(next((origin / "docs" / "lessons").glob("04-*.md"))), encoding="utf-8")
+        script_env = {**env, "MPLBACKEND": "Agg", "PYTHONPATH": str(origin)}
+        one = min(run([py, str(lesson4)], scratch_data, script_env) for _ in range(2))
+        print(f"Lesson 4's run as a script: {one:.2f} s (best of 2); {cores} cores", flush=True)
+        print(f"\n{'lessons':>9}{'build':>9}{'ideal':>9}{'ratio':>7}{'peak GiB':>10}  goal: ratio <= 1.3, "
               f"peak < 4 GiB", flush=True)
         for copies in copies_list:
-            project = scale_project(source, work / f"scale-{copies}", copies)
+            project = scale_project(origin, work / f"scale-{copies}", copies)
             build = [py, "-m", "mkdocs", "build", "--site-dir", str(work / f"site-{copies}")]
             seconds, peak, ending = measured_build(build, project, env, memory_limit)
             ideal = copies * one / cores
@@ -220,31 +230,36 @@ def main() -> None:
         scratch_data.mkdir()
         shutil.copyfile(csv_path, scratch_data / data.FILENAME)
         build = [py, "-m", "mkdocs", "build", "--site-dir", str(work / "site")]
-        lesson = project / "lessons_src" / notebooks.sources()[0].name
+        lesson = project / "docs" / "lessons" / source.pages()[0].name
+        item_seconds = []
 
         def cold(_):
             shutil.rmtree(project / ".cache", ignore_errors=True)
+            seconds = run(build, project, env)
+            report = json.loads((project / ".cache" / "build" / "execution.json").read_text(encoding="utf-8"))
+            item_seconds.append(sum(row["seconds"] or 0 for row in report["items"]))
+            return seconds
+
+        def edit_one(i):  # a block's code: its lesson runs again
+            text = lesson.read_text(encoding="utf-8").replace("## Practice exercises", (
+                f"```python\nprint({i})\n# Output: {i}\n```\n\n## Practice exercises"), 1)
+            lesson.write_text(text, encoding="utf-8")
             return run(build, project, env)
 
-        def edit_one(i):
-            lesson.write_text(lesson.read_text() + f"\n# bench edit {i}\n")
+        def edit_prose(i):  # a sentence: nothing runs
+            text = lesson.read_text(encoding="utf-8").replace("## Summary\n", f"## Summary\n\nEdit {'x' * i}.\n", 1)
+            lesson.write_text(text, encoding="utf-8")
             return run(build, project, env)
 
-        scripts = []  # each notebook as the build makes it (its generated first cells too), as a script
-        for src in notebooks.sources():
-            nb = json.loads(notebooks.to_ipynb(src))
-            code = "\n\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")
-            script = scratch_data / f"{src.stem}_script.py"
-            script.write_text(code, encoding="utf-8")
+        scripts = []  # each lesson's run, as the build makes it (its generated cells too), as a script
+        for page in source.pages():
+            script = scratch_data / f"{page.stem}_script.py"
+            script.write_text(run_script(project / "docs" / "lessons" / page.name), encoding="utf-8")
             scripts.append(script)
+        script_env = {**env, "PYTHONPATH": str(project)}
 
         def lessons_compute(_):
-            total = sum(run([py, str(script)], scratch_data, env) for script in scripts)
-            with_inline = sorted((project / "docs" / "lessons").glob("*.md"))  # the build runs every page
-            page_env = {**env, "PYTHONPATH": str(project)}
-            total += sum(run([py, "-m", "course.pages", str(p)], scratch_data, page_env) for p in with_inline)
-            draw = "from course import figures; list(figures.render_all(use_cache=False))"
-            return total + run([py, "-c", draw], project, env)
+            return sum(run([py, str(script)], scratch_data, script_env) for script in scripts)
 
         print(f"Each figure is the median of {runs} runs, in seconds.", flush=True)
         t = {}
@@ -253,12 +268,14 @@ def main() -> None:
         t["cold"] = median(runs, cold)
         t["warm"] = median(runs, lambda _: run(build, project, env))
         t["edit"] = median(runs, edit_one)
+        t["prose"] = median(runs, edit_prose)
+        t["items"] = statistics.median(item_seconds)
         t["import"] = median(runs, lambda _: run([py, "-c", "import torch, pandas"], project, env))
         t["snippets_floor"] = median(
             runs, lambda _: run([py, "-c", RUN_ALL_SNIPPETS, str(scratch_data), str(project)], project, env)
         )
-        def snippets(_):  # the pages' runs are cached with the build's: clear them, so they run
-            shutil.rmtree(project / ".cache" / "build" / "pages", ignore_errors=True)
+        def snippets(_):  # the lessons' runs are cached with the build's: clear them, so they run
+            shutil.rmtree(project / ".cache" / "build" / "lessons", ignore_errors=True)
             return run([py, "-m", "pytest", "-q", "-p", "no:cacheprovider", "docs"], project, env)
 
         t["snippets"] = median(runs, snippets)
@@ -268,7 +285,9 @@ def main() -> None:
     rows = [
         ("cold build", t["cold"], "plain build + lessons' compute", t["plain"] + t["compute"], GOALS["cold"]),
         ("warm rebuild", t["warm"], "plain mkdocs-material build", t["plain"], GOALS["warm"]),
+        ("cold item-seconds", t["items"], "lessons' runs as scripts", t["compute"], GOALS["items"]),
         ("one-lesson edit", t["edit"], "plain mkdocs-material build", t["plain"], None),
+        ("prose edit", t["prose"], "plain mkdocs-material build", t["plain"], None),
         ("snippet tests", t["snippets"], "all snippets in one process", t["snippets_floor"], GOALS["snippets"]),
     ]
     print(f"\n{'measure':<17}{'time':>7}   {'floor':<32}{'floor':>7}{'ratio':>8}{'goal':>8}")

@@ -1,51 +1,46 @@
-"""Execution at any size: a bounded pool, a time and memory report, and shards.
+"""Execution at any size: a bounded pool of Jupyter kernels, a time and memory report, and shards.
 
-Everything the build executes is an *item*: a companion notebook (run in a Jupyter kernel), a
-figure module (all of its figures, drawn in one Python process) or a lesson page (its code, run
-in one Python process for its inline values and run time, see ``course.pages``). An item's
-results go into the content-addressed build cache (``.cache/build``) under a key of everything
-they depend on (``course.cache``); an item whose results are all there is not executed again.
+Everything the build executes is an *item*: a notebook to run in a Jupyter kernel, with a *job*
+that says what to run and what to keep of it (``course.runs.LessonRun``: a lesson's one run). The
+pool knows no job's internals: it asks the job for its notebook and its cell timeout, runs it,
+asks the job where a cell that failed stands in its source, and hands the executed notebook to the
+job, which stores its results in the content-addressed build cache (``.cache/build``) under the
+item's key; an item whose results are all there is not executed again.
 
-**The pool.** At most ``jobs()`` items execute at once, longest first; each of their processes
-runs torch and BLAS on one thread (``threads()``), so that the pool never asks for more threads
-than the machine has cores. Peak memory grows with the number of jobs, not with the number of
-lessons. Kernels start one after another (two kernels that start together can pick the same free
-port) and a start that fails is tried again. Settings, all from the environment:
+**The pool.** At most ``jobs()`` items execute at once, longest first; each kernel runs torch and
+BLAS on one thread (``threads()``), so that the pool never asks for more threads than the machine
+has cores. Peak memory grows with the number of jobs, not with the number of items. Kernels start
+one after another (two kernels that start together can pick the same free port) and a start that
+fails is tried again. Settings, all from the environment:
 
 - ``COURSE_JOBS``: how many items execute at once; default: the cores this process may use.
-- ``COURSE_CELL_TIMEOUT``: seconds a notebook cell may run (default 300); a notebook overrides it
-  in its jupytext header with ``execution: {timeout: SECONDS}`` under ``jupyter:``.
+- ``COURSE_CELL_TIMEOUT``: seconds a cell may run (default 300); a job may set its own.
 
 A cell that raises, runs past its timeout, or whose kernel dies (killed, out of memory) stops the
-build with the notebook's source file and the line of its cell; the other jobs are stopped too.
+build with the place the job gives it (file and line); the other items are stopped too.
 
 **The report.** Each run records every item: its kind, name, whether it came from the cache, and
 the run time and peak memory (resident set) of the run that made it. The build publishes it as
 the page ``execution-times/`` and writes it to ``.cache/build/execution.json``; shards read it.
 
-**Shards.** ``python -m course.execution --shard I/N`` (``make execute SHARD=I/N``) executes only
-shard I of N into the cache: the items are dealt longest first to the least loaded shard, by the
-run times the report recorded (an unknown item counts ``DEFAULT_SECONDS``), as pytorch/tutorials
-spreads its build. Copy the ``.cache/build`` folders of all shards into one and ``mkdocs build``
-executes nothing.
+**Shards.** ``execute(..., shard="I/N")`` (``make execute SHARD=I/N``) executes only shard I of N
+into the cache: the items are dealt longest first to the least loaded shard, by the run times the
+report recorded (an unknown item counts ``DEFAULT_SECONDS``), as pytorch/tutorials spreads its
+build. Copy the ``.cache/build`` folders of all shards into one and ``mkdocs build`` executes
+nothing.
 """
 
 from __future__ import annotations
 
-import argparse
-import hashlib
 import json
 import logging
 import os
 import shutil
-import signal
-import subprocess
-import sys
 import tempfile
-import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Protocol
 
 from course import ROOT, cache, data
 from course.environment import job_env
@@ -109,30 +104,33 @@ def cell_timeout() -> int:
 # --- items ----------------------------------------------------------------------------------
 
 
+class Job(Protocol):
+    """What the pool runs for an item, and what it keeps of the run (``course.runs.LessonRun``)."""
+
+    def notebook(self) -> Any: ...  # the nbformat notebook to execute
+
+    def timeout(self) -> int: ...  # seconds one cell may run
+
+    def where(self, index: int | None, traceback: str = "") -> str: ...  # "file:line" of a cell
+
+    def finish(self, executed: Any, failure: str | None, index: int | None) -> None:
+        """Store the results of the executed notebook; raise ExecutionError if it failed."""
+
+
 @dataclass
 class Item:
-    kind: str  # "lesson": a lesson's one run, in a Jupyter kernel
+    kind: str  # what the job is, for the report: "lesson"
     path: Path
     key: str
     outputs: list[Path]  # the cache files that hold its results
+    job: Job | None = None
 
     @property
     def name(self) -> str:
-        return str(self.path.relative_to(ROOT))
+        return str(self.path.relative_to(ROOT)) if self.path.is_relative_to(ROOT) else str(self.path)
 
     def cached(self) -> bool:
         return all(out.is_file() for out in self.outputs)
-
-
-def all_items() -> list[Item]:
-    """Every lesson's run, in file order."""
-    from course import notebooks
-
-    items = []
-    for page in notebooks.sources():
-        key = notebooks.run_key(page)
-        items.append(Item("lesson", page, key, [notebooks.record_path(key)]))
-    return items
 
 
 # --- records, report and shards -------------------------------------------------------------
@@ -161,7 +159,8 @@ def _record_path(item: Item) -> Path:
     return RUNS / f"{item.key[:32]}.json"
 
 
-def _write_json(path: Path, content) -> None:
+def write_json(path: Path, content) -> None:
+    """Write ``content`` as JSON at ``path`` at once: a reader sees the old file or the new one."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     tmp.write_text(json.dumps(content, indent=1, sort_keys=True) + "\n", encoding="utf-8")
@@ -269,35 +268,19 @@ class Report:
 # --- running one item -----------------------------------------------------------------------
 
 
-@dataclass
-class Finished:
-    returncode: int
-    stdout: str
-    stderr: str
-    seconds: float
-    peak_bytes: int
-
-
 class Pool:
-    """Runs items, at most ``size`` at once; stops everything it started when asked."""
+    """Runs items, at most ``size`` at once; starts no kernel once asked to stop (the kernels
+    already running are shut down as their tasks are cancelled)."""
 
     def __init__(self, size: int, n_threads: int, csv_path: Path):
         self.size = size
         self.csv_path = Path(csv_path)
         self.kernel_env = job_env(n_threads, kernel=True)
-        self.processes: set[subprocess.Popen] = set()
-        self.lock = threading.Lock()
         self.stopping = False
         self.workdir: Path | None = None
 
     def stop(self) -> None:
-        with self.lock:
-            self.stopping = True
-            for proc in self.processes:
-                try:
-                    os.killpg(proc.pid, signal.SIGKILL)
-                except (ProcessLookupError, PermissionError):
-                    pass
+        self.stopping = True
 
     def _workdir(self) -> Path:
         """The scratch folder every lesson of this pool runs in, beside a copy of the dataset."""
@@ -307,33 +290,26 @@ class Pool:
         return self.workdir
 
     async def notebook(self, item: Item, start_lock: asyncio.Lock) -> Outcome:
-        import asyncio
-
         from nbclient import NotebookClient
         from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
-        from course import notebooks, source
-
-        lesson = source.read(item.path)
+        job = item.job
         workdir = self._workdir()
-        nb = source.run_notebook(lesson)
-        default_timeout = lesson_timeout(lesson)
-        state = {"cell": None, "index": None, "peak": 0, "pid": None}
-
-        def timeout_of(cell):
-            return default_timeout
+        nb = job.notebook()
+        timeout = job.timeout()
+        state = {"index": None, "peak": 0, "pid": None}
 
         def measure(**_):
             if state["pid"]:
                 state["peak"] = max(state["peak"], peak_rss(state["pid"]))
 
         def on_cell_start(cell, cell_index=None, **_):
-            state["cell"], state["index"] = cell, cell_index
+            state["index"] = cell_index
             measure()
 
         client = NotebookClient(
-            nb, kernel_name=notebooks.KERNEL, allow_errors=False, record_timing=True,
-            timeout=default_timeout, timeout_func=timeout_of, shutdown_kernel="immediate",
+            nb, kernel_name=nb.metadata.get("kernelspec", {}).get("name", "python3"), allow_errors=False,
+            record_timing=True, timeout=timeout, shutdown_kernel="immediate",
             resources={"metadata": {"path": str(workdir)}},
             on_cell_start=on_cell_start, on_cell_executed=measure,
         )
@@ -345,31 +321,18 @@ class Pool:
             try:
                 await client.async_execute()
             except CellTimeoutError:
-                failure = (f"Lesson code timed out at {notebooks.cell_location(lesson, state['index'])}: it ran "
-                           f"longer than {default_timeout} s (COURSE_CELL_TIMEOUT, or the lesson's "
-                           "cell_timeout in its front matter)")
+                failure = (f"Lesson code timed out at {job.where(state['index'])}: it ran longer than "
+                           f"{timeout} s (COURSE_CELL_TIMEOUT, or the lesson's cell_timeout in its front matter)")
             except DeadKernelError:
-                failure = (f"Lesson kernel died at {notebooks.cell_location(lesson, state['index'])}: the kernel "
-                           "was killed (out of memory?) while this block ran")
+                failure = (f"Lesson kernel died at {job.where(state['index'])}: the kernel was killed "
+                           "(out of memory?) while this block ran")
             except CellExecutionError as exc:
                 error = f"{getattr(exc, 'ename', type(exc).__name__)}: {getattr(exc, 'evalue', '')}".rstrip(": ")
-                where = notebooks.cell_location(lesson, state["index"], str(exc))
-                failure = f"Lesson code failed at {where}: {error}"
+                failure = f"Lesson code failed at {job.where(state['index'], str(exc))}: {error}"
         finally:
             await _discard_kernel(client)
         seconds = time.perf_counter() - start
-        notebooks.coalesce_streams(nb)
-        record = notebooks.record_of(lesson, nb)
-        if failure is not None:
-            index = notebooks.lesson_index(lesson, state["index"])
-            line = lesson.code()[index].line if index is not None else None
-            record["failed"] = {"line": line, "error": failure}
-        if "failed" in record:
-            _write_json(notebooks.failed_path(item.key), record)
-            raise ExecutionError(record["failed"]["error"])
-        notebooks.failed_path(item.key).unlink(missing_ok=True)
-        _write_json(item.outputs[0], record)
-        log.info("Ran lesson %s", item.name)
+        job.finish(nb, failure, state["index"])
         return Outcome(item, False, seconds, state["peak"] or None)
 
     async def _start_kernel(self, client, item: Item, start_lock: asyncio.Lock) -> None:
@@ -428,27 +391,14 @@ def peak_rss(pid: int) -> int:
     return 0
 
 
-def lesson_timeout(lesson) -> int:
-    """Seconds one block of this lesson may run: its front matter's ``cell_timeout``, else the
-    default."""
-    from course import prose
-
-    own = prose.front_matter(lesson.text)[0].get("cell_timeout")
-    return int(own) if own else cell_timeout()
-
-
-def _last_line(text: str) -> str:
-    lines = [line for line in text.strip().splitlines() if line.strip()]
-    return lines[-1] if lines else ""
-
-
 # --- running many ---------------------------------------------------------------------------
 
 
-def execute(csv_path: Path, items: list[Item] | None = None, shard: str | None = None) -> Report:
-    """Execute every item (or shard ``I/N`` of them) whose results are not cached; report all."""
+def execute(csv_path: Path, items: list[Item], shard: str | None = None, report: bool = True) -> Report:
+    """Execute every item (or shard ``I/N`` of them) whose results are not cached; report all
+    (and, with ``report``, write the report into the cache)."""
     start = time.perf_counter()
-    everything = all_items() if items is None else items
+    everything = items
     mine = everything
     if shard:
         index, total = parse_shard(shard)
@@ -463,24 +413,17 @@ def execute(csv_path: Path, items: list[Item] | None = None, shard: str | None =
         todo.sort(key=lambda item: (-seconds.get(item.name, DEFAULT_SECONDS), item.name))
         for outcome in asyncio.run(_run_all(todo, n_jobs, n_threads, csv_path)):
             fresh[outcome.item.key] = outcome
-            _write_json(_record_path(outcome.item), {
+            write_json(_record_path(outcome.item), {
                 "kind": outcome.item.kind, "name": outcome.item.name,
                 "seconds": round(outcome.seconds, 3), "peak_bytes": outcome.peak_bytes,
             })
     outcomes = [fresh.get(item.key) or _read_record(item) for item in mine]
-    report = Report(outcomes, n_jobs, n_threads, cell_timeout(), time.perf_counter() - start, shard)
-    if items is None:
+    result = Report(outcomes, n_jobs, n_threads, cell_timeout(), time.perf_counter() - start, shard)
+    if report:
         name = REPORT.name if not shard else f"execution-shard-{shard.replace('/', '-of-')}.json"
-        _write_json(REPORT.with_name(name), report.to_json())
+        write_json(REPORT.with_name(name), result.to_json())
         _evict_records({item.key[:32] for item in everything})
-    return report
-
-
-def execute_for_tests(csv_path: Path, paths: list[Path]) -> Report:
-    """Execute the lessons at ``paths`` whose runs are not cached: what a test session checks,
-    in the pool, into the same cache as the build."""
-    wanted = {Path(p).resolve() for p in paths}
-    return execute(csv_path, items=[item for item in all_items() if item.path in wanted])
+    return result
 
 
 async def _run_all(todo: list[Item], n_jobs: int, n_threads: int, csv_path: Path) -> list[Outcome]:
@@ -518,30 +461,3 @@ def _evict_records(used: set[str]) -> None:
         for stale in RUNS.glob("*.json"):
             if stale.stem not in used:
                 stale.unlink()
-
-
-def main(argv: list[str] | None = None) -> int:
-    """``python -m course.execution [--shard I/N]``: execute into the cache, print the report."""
-    parser = argparse.ArgumentParser(description="Execute the course's notebooks, figures and pages into the build cache.")
-    parser.add_argument("--shard", help="execute only shard I of N, written I/N")
-    args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="INFO    -  %(message)s")
-    from course import fix_threads
-
-    fix_threads()
-    try:
-        report = execute(data.dataset_path(), shard=args.shard)
-    except (ExecutionError, data.DatasetError) as exc:
-        print(f"ERROR: {exc}", file=sys.stderr)
-        return 1
-    executed = [o for o in report.outcomes if not o.cached]
-    print(f"{'shard ' + args.shard if args.shard else 'all items'}: {len(report.outcomes)} items, "
-          f"{len(executed)} executed, {report.wall_seconds:.1f} s with {report.jobs} jobs")
-    for outcome in executed:
-        row = outcome.row()
-        print(f"  {row['kind']:<8} {row['name']:<50} {row['seconds']:8.2f} s {row['peak_mib'] or 0:8.0f} MiB")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

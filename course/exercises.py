@@ -1,12 +1,12 @@
 """Exercises a learner can work in: try first, then check, then see the solution.
 
-In a notebook source (``lessons_src/NN_name.py``) each exercise is a Markdown prompt followed by
-three tagged code cells, in this order:
+In a lesson (``course.source``) each exercise is a prompt followed by, in this order:
 
-- ``# %% tags=["starter"]``: runs as given and leaves ``...`` where the learner writes;
-- ``# %% tags=["check"]``: ``check(answer, "encoded reference", "hint")`` prints plainly whether
-  the answer is right, and the hint after a wrong answer (not on the untouched starter);
-- ``# %% tags=["solution"]``: the reference solution.
+- a ``python starter`` block: runs as given and leaves ``...`` where the learner writes;
+- a ``python check`` block: ``check(answer, "encoded reference")`` prints plainly whether the
+  answer is right, and the exercise's hint (its ``??? tip "Hint"``) after a wrong answer (not on
+  the untouched starter);
+- the reference solution, in a ``??? success "Solution"``.
 
 ``check`` compares the answer with the reference answer the cell carries, base64-encoded JSON: not
 readable at a glance, and no more hidden than the solution below it. Numbers pass within a
@@ -15,7 +15,7 @@ other library versions or on a GPU passes. Every notebook gets two generated cod
 (``setup_cells``): one that makes sure ``indian_ipo.csv`` is the course's dataset (beside the
 notebook, or downloaded from the course site or the dataset's public copy, and verified), and one
 that defines ``check``, the figures' light style and the report of the learner's versions and
-device. As the build executes a notebook, each solution is a code cell that ends with its check
+device. In the lesson's run, each solution is followed by its check on its own answer
 (``reference=True``; see ``proven_in_build``); in the learner's download each solution and its
 discussion is a closed ``<details>`` Markdown cell that Run All never runs (``as_download``).
 """

@@ -1,10 +1,12 @@
-"""Figures are code: each lesson's figure module draws them, the build exports them.
+"""Figures are code: a lesson's figure functions, drawn by the lesson's own run.
 
-A figure module lives at ``assets/figures/<lesson>.py`` (the lesson's notebook name,
-e.g. ``01_deep_learning_fundamentals.py``) and marks each figure function with
-``@figure("name")``. A figure function takes a :class:`Theme` and returns a
-matplotlib ``Figure``; it is drawn twice, for the light and the dark theme, and
-published as ``figures/<lesson-slug>/<name>-light.svg`` and ``...-dark.svg``.
+A figure module lives at ``assets/figures/<lesson>.py`` (the lesson's notebook name, e.g.
+``01_deep_learning_fundamentals.py``) and marks each figure function with ``@figure("name")``. A
+figure function takes a :class:`Theme` and the data the lesson passes it, and returns a matplotlib
+``Figure``; it only plots. In the lesson's run, ``figures.draw("name", data...)`` (a
+:class:`Drawing`) draws it twice, for the light and the dark theme, checks that no shape is cut off
+at the edge of its axes, and shows both SVGs as the block's outputs; the build publishes them as
+``figures/<lesson-slug>/<name>-light.svg`` and ``...-dark.svg``.
 
 Export is deterministic: fixed SVG ids, no dates. Text stays text (``svg.fonttype: none``), so
 readers can search and select it and it stays sharp at any zoom; it names a font stack of system
@@ -14,32 +16,20 @@ Every figure is legible at the size the page shows it: :func:`legible` raises an
 render smaller than ``MIN_TEXT_PX`` CSS pixels in the content column of a laptop screen
 (``CONTENT_PX`` wide), and the palette (blue and orange) is safe for colour-blind readers; lines
 drawn without a style of their own take a different line style each, as well as a colour.
-
-Each figure is cached under ``.cache/build/figures`` by a key of its own (see ``course.cache``):
-the figure module's source without the other figures' functions, the local modules it imports,
-the dataset and the library versions. Editing one figure function redraws that figure only;
-editing a helper the module shares redraws the module's figures; with nothing changed, nothing
-is imported or drawn.
 """
 
 from __future__ import annotations
 
-import ast
 import importlib.util
 import io
-import logging
-from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
-from typing import Callable, Iterator
+from typing import Callable
 
-from course import ROOT, cache
+from course import ROOT
 
 FIGURE_DIR = ROOT / "assets" / "figures"
-CACHE_DIR = cache.CACHE_DIR / "figures"
-log = logging.getLogger("mkdocs.course.figures")
-stats: Counter = Counter()  # "drawn" and "cached" figure files, for tests and the benchmark
 
 
 @dataclass(frozen=True)
@@ -80,20 +70,11 @@ def figure(name: str) -> Callable[[FigureFunc], FigureFunc]:
     return mark
 
 
-def slug(module_path: Path) -> str:
-    """``01_deep_learning_fundamentals.py`` -> ``01-deep-learning-fundamentals``."""
-    return module_path.stem.replace("_", "-")
-
-
 def load_module(path: Path) -> ModuleType:
     spec = importlib.util.spec_from_file_location(f"figures_{path.stem}", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
-
-
-def figure_modules() -> list[Path]:
-    return sorted(p for p in FIGURE_DIR.glob("*.py") if not p.name.startswith("_"))
 
 
 def figures_of(module: ModuleType) -> dict[str, FigureFunc]:
@@ -267,15 +248,3 @@ def on_white(svg: str) -> str:
         return svg
     ground = '<rect width="100%" height="100%" fill="#ffffff"/>'
     return svg[: match.end()] + ground + svg[match.end():]
-
-
-def failure(exc: BaseException) -> str:
-    """Name the figure file and line that raised, not the code that called it."""
-    import traceback
-
-    assets = str(ROOT / "assets")
-    frames = [f for f in traceback.extract_tb(exc.__traceback__) if assets in f.filename]
-    where = "a figure module"
-    if frames:
-        where = f"{Path(frames[-1].filename).relative_to(ROOT)}:{frames[-1].lineno}"
-    return f"Figure code failed at {where}: {type(exc).__name__}: {exc}"

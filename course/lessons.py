@@ -27,6 +27,13 @@ NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "
 MARKERS = ("<!-- course:lessons -->", "<!-- course:lesson-count -->", "<!-- course:next-steps -->")
 
 
+def notebook_name(page: Path) -> str:
+    """``docs/lessons/01-deep-learning-fundamentals.md`` -> ``01_deep_learning_fundamentals``: the
+    name of the lesson's notebook and of its figure module (``assets/figures/<name>.py``). The one
+    place a lesson's name is mapped to the names of what is made from it."""
+    return Path(page).stem.replace("-", "_")
+
+
 class LessonError(ValueError):
     """A lesson page breaks a rule the derived parts rely on; the message names it."""
 
@@ -46,8 +53,8 @@ class Lesson:
 
     @property
     def notebook(self) -> str:
-        """``01_deep_learning_fundamentals``: the companion notebook's name."""
-        return self.page.stem.replace("-", "_")
+        """``01_deep_learning_fundamentals``: the notebook's name (``notebook_name``)."""
+        return notebook_name(self.page)
 
     @property
     def heading(self) -> str:

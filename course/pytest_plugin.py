@@ -10,7 +10,7 @@ and run as one program, because a lesson page is one program a reader runs top t
 - each block's stdout must equal its ``# Output:`` comments (see ``course.snippets``).
 
 A lesson runs once, in a Jupyter kernel of the build's pool, and the build and the tests share
-that run (``course.notebooks.run_for_tests``): each block's test checks what the block printed
+that run (``course.runs.run_for_tests``): each block's test checks what the block printed
 there, or reports the error it raised, or that an earlier block failed first. Other pages' blocks,
 and every page under ``--update-outputs`` (which rewrites comments as it goes), run here.
 """
@@ -25,7 +25,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from course import ROOT, data, fix_threads, notebooks, pages, prose, snippets, source
+from course import ROOT, data, fix_threads, pages, prose, runs, snippets, source
 
 DOCS = ROOT / "docs"
 
@@ -192,8 +192,8 @@ class LessonPage(pytest.File):
                               if isinstance(item, (SnippetItem, ProseItem)) and item.path.parent == pages.LESSONS})
             try:
                 lesson = source.read(self.path)
-                self._run = notebooks.run_for_tests(self.path, data.dataset_path(), among=checked)
-                self.printed = notebooks.printed(self._run, lesson, every_role=True)
+                self._run = runs.run_for_tests(self.path, data.dataset_path(), among=checked)
+                self.printed = runs.printed(self._run, lesson, every_role=True)
             except source.SourceError as exc:  # no run at all: every item of the page says why
                 self._run = {"outputs": [], "values": {}, "failed": {"line": 0, "error": str(exc)}}
         return self._run
@@ -301,7 +301,7 @@ class ProseItem(pytest.Item):
         found = prose.scan(prose.page_prose(text), filename, prose.literals_of(text))
         if run is not None:
             values = {i.expr: run["values"][i.expr] for i in found.inline if i.expr in run["values"]}
-            printed = "".join(notebooks.printed(run, source.read(self.path)).values())
+            printed = "".join(runs.printed(run, source.read(self.path)).values())
         else:  # outputs are being rewritten: the blocks ran here, and so do the expressions
             for block in page.blocks:
                 if not block.skipped() and source.role_of(block.info) not in source.HIDDEN:

@@ -73,13 +73,15 @@ class Lesson:
 
     @property
     def name(self) -> str:
-        """``04-training-loop``."""
+        """``04-training-loop``: the page's name, and the folder of its figures on the site."""
         return self.path.stem
 
     @property
     def notebook(self) -> str:
         """``04_training_loop``: the notebook's and the figure module's name."""
-        return self.path.stem.replace("-", "_")
+        from course import lessons
+
+        return lessons.notebook_name(self.path)
 
     @property
     def where(self) -> str:
@@ -338,16 +340,22 @@ def admonitions_for_jupyter(text: str) -> str:
     return "\n".join(out)
 
 
-def notebook_markdown(text: str, values: dict[str, str], base: str, attachments: dict[str, str]) -> str:
-    """A Markdown cell of the notebooks: inline values put in, admonitions for Jupyter, figures as
-    their attached image with the caption under it, links to the site (``base``: the site's
-    address, or a relative one that works from the notebook's page on the site)."""
+def notebook_markdown(text: str, values: dict[str, str], base: str, attachments: dict[str, str],
+                      figures_at: str | None = None) -> str:
+    """A Markdown cell of the notebooks: inline values put in, admonitions for Jupyter, each figure
+    with its caption under it (as its attached image; or, with ``figures_at``, the site's folder of
+    the lesson's figures, as the site's light and dark files), links to the site (``base``: the
+    site's address, or a relative one that works from the notebook's page on the site)."""
     text = MARK_LINE.sub("", text)
     text = prose.INLINE.sub(lambda m: values.get(m["expr"], m.group(0)), text)
 
     def figure(m):
-        name = m["name"]
-        image = f"![{m['alt']}](attachment:{name}.svg)" if name in attachments else f"*[figure {name}]*"
+        name, alt = m["name"], m["alt"]
+        if figures_at is not None:
+            image = (f"![{alt}]({figures_at}{name}-light.svg#only-light)"
+                     f"![{alt}]({figures_at}{name}-dark.svg#only-dark)")
+        else:
+            image = f"![{alt}](attachment:{name}.svg)" if name in attachments else f"*[figure {name}]*"
         caption = m["caption"]
         return image + (f"\n\n*{caption.strip()}*" if caption else "")
 

@@ -131,7 +131,7 @@ def on_page_markdown(markdown, page, config, files):
     except source.SourceError as exc:
         raise PluginError(str(exc)) from None
     text = glossary.link_first_uses(text, page.file.src_uri, directory_urls=config.use_directory_urls)
-    notebook = Path(page.file.src_uri).stem.replace("-", "_")
+    notebook = lessons.notebook_name(Path(page.file.src_uri))
     return pages.with_header(text, learner.time_line(markdown, run["seconds"]), notebook)
 
 

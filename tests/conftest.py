@@ -45,13 +45,13 @@ def shared_dir(tmp_path_factory, worker_id: str) -> Path:
 def lesson_runs() -> dict[Path, dict]:
     """Every lesson's one run, as the build makes it: run in the build's pool into this project's
     build cache once per test run, whatever the workers (the page tests read the same runs)."""
-    from course import data, notebooks
+    from course import data, runs, source
 
-    every = notebooks.sources()
-    runs = {page: notebooks.run_for_tests(page, data.dataset_path(), among=every) for page in every}
-    failed = [run["failed"]["error"] for run in runs.values() if run.get("failed")]
+    every = source.pages()
+    done = {page: runs.run_for_tests(page, data.dataset_path(), among=every) for page in every}
+    failed = [run["failed"]["error"] for run in done.values() if run.get("failed")]
     assert not failed, "\n".join(failed)
-    return runs
+    return done
 
 
 def runs_into(project: Path) -> None:
@@ -59,9 +59,9 @@ def runs_into(project: Path) -> None:
     tests have run already."""
     import shutil
 
-    from course import execution
+    from course import execution, runs
 
-    for item in execution.all_items():
+    for item in runs.items():
         for path in [*item.outputs, execution.RUNS / f"{item.key[:32]}.json"]:
             if path.is_file():
                 target = project / path.relative_to(ROOT)
@@ -128,7 +128,7 @@ def sharded_build(tmp_path_factory, worker_id) -> ShardedBuild:
             for index in (1, 2):
                 project = scratch.small_course(shards[index - 1])
                 results[index] = scratch.run(  # as an author's `make execute` would
-                    [sys.executable, "-m", "course.execution", "--shard", f"{index}/2"], project,
+                    [sys.executable, "-m", "course.runs", "--shard", f"{index}/2"], project,
                     as_from_a_shell=True,
                 )
             scratch.small_course(merged)

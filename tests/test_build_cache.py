@@ -61,8 +61,8 @@ def test_an_edit_of_code_runs_that_lesson_only(cold):
 
 def stale_lessons(project) -> set[str]:
     """The lessons whose run the project's cache lacks, as a build sees it."""
-    code = ("import json; from course import execution; "
-            "print(json.dumps([i.name for i in execution.all_items() if not i.cached()]))")
+    code = ("import json; from course import runs; "
+            "print(json.dumps([i.name for i in runs.items() if not i.cached()]))")
     result = scratch.run([sys.executable, "-c", code], project)
     assert result.returncode == 0, result.output
     return set(json.loads(result.stdout))

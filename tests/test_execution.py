@@ -53,19 +53,22 @@ def test_a_job_environment_is_the_pools_not_the_callers(monkeypatch):
 
 
 def test_the_cell_timeout_has_a_default_an_override_and_a_lesson_setting(monkeypatch):
-    from course import source
+    from course import runs
+    from tests import scratch
 
-    lesson = source.Lesson(execution.ROOT / "x.md", [], text="---\ndescription: x\n---\n# Lesson 1 - X\n")
+    job = runs.LessonRun(scratch.SMALL_COURSE / "docs" / "lessons" / "01-counting.md")
     monkeypatch.delenv("COURSE_CELL_TIMEOUT", raising=False)
-    assert execution.lesson_timeout(lesson) == execution.DEFAULT_CELL_TIMEOUT == 300
+    assert job.timeout() == execution.DEFAULT_CELL_TIMEOUT == 300
     monkeypatch.setenv("COURSE_CELL_TIMEOUT", "45")
-    assert execution.lesson_timeout(lesson) == 45
-    lesson.text = lesson.text.replace("description: x\n", "description: x\ncell_timeout: 900\n")
-    assert execution.lesson_timeout(lesson) == 900
+    assert job.timeout() == 45
+    job.lesson.text = job.lesson.text.replace("description: Count", "cell_timeout: 900\ndescription: Count")
+    assert job.timeout() == 900
 
 
 def test_the_report_page_differs_from_build_to_build_only_in_measured_figures():
-    items = execution.all_items()
+    from course import runs
+
+    items = runs.items()
     reports = [
         execution.Report([execution.Outcome(item, k % 2 == 0, scale * (k + 1), int(scale * 2**27))
                           for k, item in enumerate(items)], 2, 1, 300, 40.0 * scale)
@@ -81,9 +84,11 @@ def test_the_report_page_differs_from_build_to_build_only_in_measured_figures():
 
 @pytest.mark.slow
 def test_the_report_lists_every_item_with_its_time_and_memory(shared_build):
-    names = {item.name for item in execution.all_items()}
-    kinds = {item.kind for item in execution.all_items()}
-    assert kinds == {"lesson"} and len(names) == len(execution.all_items()) >= 6
+    from course import runs
+
+    names = {item.name for item in runs.items()}
+    kinds = {item.kind for item in runs.items()}
+    assert kinds == {"lesson"} and len(names) == len(runs.items()) >= 6
     report = json.loads((shared_build.project / ".cache" / "build" / "execution.json").read_text())
     assert {row["name"] for row in report["items"]} == names
     for row in report["items"]:  # every lesson was measured where it ran (the tests ran it)

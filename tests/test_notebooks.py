@@ -8,7 +8,7 @@ import shutil
 import nbformat
 import pytest
 
-from course import data, exercises, learner, notebooks, source
+from course import data, exercises, learner, notebooks, runs, source
 
 PAGES = source.pages()
 
@@ -80,24 +80,29 @@ def test_the_view_shows_the_runs_outputs_with_solutions_collapsed(page, made):
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: p.stem)
 def test_the_notebooks_show_the_figures_the_run_drew(page, made):
-    """A figure of the page is in the notebooks as the image its run drew (the light variant, on
-    a white ground, so that it reads in a dark notebook theme too), with the page's alt text."""
+    """A figure of the page is in the download as the image its run drew (the light variant, on a
+    white ground, so that it reads in a dark notebook theme too), and on the site's notebook page
+    as the site's own light and dark files; with the page's alt text either way."""
+    import base64
+
     lesson, record, download, view = made[page]
     names = lesson.figure_names()
     assert names and set(names) == set(record["figures"])
-    for nb in (download, view):
-        attached = {name: a for c in nb.cells for name, a in c.get("attachments", {}).items()}
-        assert sorted(attached) == sorted(f"{n}.svg" for n in names)
-        for name in names:
-            svg = attached[f"{name}.svg"]["image/svg+xml"]
-            import base64
-
-            assert base64.b64decode(svg).decode() == notebooks.source_figure_for_notebook(record["figures"][name])
+    attached = {name: a for c in download.cells for name, a in c.get("attachments", {}).items()}
+    assert sorted(attached) == sorted(f"{n}.svg" for n in names)
+    for name in names:
+        svg = attached[f"{name}.svg"]["image/svg+xml"]
+        assert base64.b64decode(svg).decode() == notebooks.source_figure_for_notebook(record["figures"][name])
+    shown = "\n".join(c.source for c in view.cells if c.cell_type == "markdown")
+    assert not any(c.get("attachments") for c in view.cells)
+    for name in names:
+        for theme in ("light", "dark"):
+            assert f"](../../figures/{lesson.name}/{name}-{theme}.svg#only-{theme})" in shown
 
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: p.stem)
 def test_every_run_reports_the_versions_and_device(page, lesson_runs):
-    report = notebooks._stdout(lesson_runs[page]["setup"][1]).splitlines()
+    report = runs._stdout(lesson_runs[page]["setup"][1]).splitlines()
     assert report[0].startswith("Your versions are the ones this course was verified with: torch ")
     assert report[-1].startswith("Device: ")
 
@@ -234,7 +239,7 @@ def test_split_stream_outputs_are_merged():
         nbformat.v4.new_output("stream", name="stdout", text="3\n"),
     ]
     nb.cells.append(cell)
-    notebooks.coalesce_streams(nb)
+    runs.coalesce_streams(nb)
     assert [(o.name, o.text) for o in nb.cells[0].outputs] == [
         ("stdout", "1\n2\n"), ("stderr", "warning\n"), ("stdout", "3\n"),
     ]

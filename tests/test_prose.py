@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from course import ROOT, notebooks, pages, prose, source
+from course import ROOT, pages, prose, runs, source
 from tests import scratch
 
 LESSONS = source.pages()
@@ -89,7 +89,7 @@ def test_changing_any_number_the_output_backs_fails_and_names_the_page(page, les
     text = page.read_text(encoding="utf-8")
     run = lesson_runs[page]
     values = run["values"]
-    printed = "".join(notebooks.printed(run, source.read(page)).values()) + "".join(f"\n{v}\n" for v in values.values())
+    printed = "".join(runs.printed(run, source.read(page)).values()) + "".join(f"\n{v}\n" for v in values.values())
     literals = prose.literals_of(text)
     filename = str(page.relative_to(ROOT))
     found = prose.scan(prose.page_prose(text), filename, literals)

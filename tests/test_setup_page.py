@@ -109,10 +109,10 @@ def test_every_downloaded_notebook_runs_in_an_empty_folder(built_site, tmp_path,
     import nbformat
     from nbclient import NotebookClient
 
-    from course import data, exercises, notebooks, snippets
+    from course import data, exercises, snippets, source
     from tests.helpers import serve
 
-    names = [page.stem.replace("-", "_") for page in notebooks.sources()]
+    names = [page.stem.replace("-", "_") for page in source.pages()]
     folders = {name: tmp_path / name for name in names}
     with serve(built_site) as url:
         monkeypatch.setenv("COURSE_URL", url)  # the kernels inherit it: the cell documents this variable

@@ -1,7 +1,7 @@
 """Shards: each executes its share into its own cache; the merged caches build the same site.
 
 The small course (``tests/small_course``) is executed from empty caches as two shards (``python
--m course.execution --shard 1/2`` and ``2/2``) in two scratch projects; their ``.cache/build``
+-m course.runs --shard 1/2`` and ``2/2``) in two scratch projects; their ``.cache/build``
 folders are copied into a third, which is built. That build must execute nothing and give the site
 that a one-machine cold build of the same course gives, byte for byte, but for what a build
 measures (its execution report, the lessons' time estimates): two clean builds, the same bytes.

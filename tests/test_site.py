@@ -7,7 +7,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from course import ROOT, data, figures, notebooks, source
+from course import ROOT, data, figures, source
 
 pytestmark = pytest.mark.slow
 
@@ -96,7 +96,7 @@ def test_dataset_is_published_byte_for_byte(built_site):
 
 
 def test_notebooks_are_executed_and_downloadable(built_site):
-    for name in [page.stem.replace("-", "_") for page in notebooks.sources()]:
+    for name in [page.stem.replace("-", "_") for page in source.pages()]:
         page_dir = built_site / "notebooks" / name
         download = page_dir / f"{name}.ipynb"
         nb = nbformat.read(download, as_version=4)

@@ -11,6 +11,7 @@
   var SCROLLING = [
     ".jupyter-wrapper .highlight-ipynb",
     ".jupyter-wrapper .jp-OutputArea-output pre",
+    ".jupyter-wrapper .jp-RenderedHTMLCommon pre",
     ".jupyter-wrapper .jp-RenderedHTMLCommon",
     ".md-typeset .md-typeset__scrollwrap",
   ].join(", ");

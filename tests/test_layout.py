@@ -1,0 +1,62 @@
+"""The core reads as the way data moves: imports go one way, and the package says what each module is.
+
+Every import counts, at the top of a module or inside a function (a local import hides a cycle,
+it does not remove it)."""
+
+import ast
+import re
+
+from course import ROOT
+
+COURSE = ROOT / "course"
+MODULES = sorted(p.stem for p in COURSE.glob("*.py") if p.stem != "__init__")
+
+
+def imports_of(name: str) -> set[str]:
+    """The modules of ``course`` that ``course/<name>.py`` imports, anywhere in it."""
+    tree = ast.parse((COURSE / f"{name}.py").read_text(encoding="utf-8"))
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module == "course":
+            found |= {alias.name for alias in node.names if alias.name in MODULES}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("course."):
+            found.add(node.module.split(".")[1])
+        elif isinstance(node, ast.Import):
+            found |= {alias.name.split(".")[1] for alias in node.names if alias.name.startswith("course.")}
+    return found - {name}
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Every import cycle, each once, as the chain of modules that closes it."""
+    found, state = [], {}
+
+    def visit(node, path):
+        state[node] = "open"
+        for nxt in sorted(graph.get(node, ())):
+            if state.get(nxt) == "open":
+                found.append(path[path.index(nxt):] + [nxt])
+            elif nxt not in state:
+                visit(nxt, path + [nxt])
+        state[node] = "done"
+
+    for node in sorted(graph):
+        if node not in state:
+            visit(node, [node])
+    return found
+
+
+def test_no_module_of_course_imports_one_that_imports_it_back():
+    graph = {name: imports_of(name) for name in MODULES}
+    assert cycles(graph) == []
+
+
+def test_the_cycle_check_finds_a_cycle_however_it_is_hidden():
+    assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c", "a"]]
+    assert cycles({"a": {"b"}, "b": set()}) == []
+
+
+def test_the_package_docstring_names_every_module_once():
+    import course
+
+    named = re.findall(r"``course\.(\w+)``", course.__doc__)
+    assert sorted(named) == MODULES
