@@ -12,6 +12,7 @@ Running it:
 - ``course.data``: locate and verify the dataset;
 - ``course.environment``: the environment of every kernel the pool starts, fixed by the pool;
 - ``course.cache``: cache keys from everything a result depends on;
+- ``course.store``: the one store behind every cache: atomic writes, reads, eviction;
 - ``course.execution``: the bounded pool that runs each lesson once, its report, and shards;
 - ``course.exercises``: the data and checker cells, and the proof that every exercise works;
 - ``course.figures`` and ``course.charts``: drawing a lesson's figures from its run, legibly.

@@ -25,6 +25,7 @@ Usage: ``python -m course.bench [--runs N] [--scale M ...] [--only scale|default
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import shutil
@@ -168,10 +169,9 @@ def scale_case(copies_list: list[int], origin: Path, env: dict, memory_limit: fl
     py = sys.executable
     cores = execution_cores()
     work = Path(tempfile.mkdtemp(prefix="course-bench-scale-"))
+    folders = contextlib.ExitStack()
     try:
-        scratch_data = work / "data"
-        scratch_data.mkdir()
-        shutil.copyfile(data.dataset_path(), scratch_data / data.FILENAME)
+        scratch_data = folders.enter_context(data.scratch_folder("course-bench-data-"))
         lesson4 = scratch_data / "lesson4_script.py"
         lesson4.write_text(run_script(next((origin / "docs" / "lessons").glob("04-*.md"))), encoding="utf-8")
         script_env = {**env, "MPLBACKEND": "Agg", "PYTHONPATH": str(origin)}
@@ -190,6 +190,7 @@ def scale_case(copies_list: list[int], origin: Path, env: dict, memory_limit: fl
                   flush=True)
             shutil.rmtree(project, ignore_errors=True)
     finally:
+        folders.close()
         shutil.rmtree(work, ignore_errors=True)
 
 
@@ -223,12 +224,11 @@ def main() -> None:
         "OMP_NUM_THREADS": os.environ.get("OMP_NUM_THREADS", "1"),  # as the build and the tests run
     }
     work = Path(tempfile.mkdtemp(prefix="course-bench-"))
+    folders = contextlib.ExitStack()
     try:
         project = copy_project(work / "project")
         plain = plain_project(work / "plain")
-        scratch_data = work / "data"
-        scratch_data.mkdir()
-        shutil.copyfile(csv_path, scratch_data / data.FILENAME)
+        scratch_data = folders.enter_context(data.scratch_folder("course-bench-data-", csv_path))
         build = [py, "-m", "mkdocs", "build", "--site-dir", str(work / "site")]
         lesson = project / "docs" / "lessons" / source.pages()[0].name
         item_seconds = []
@@ -280,6 +280,7 @@ def main() -> None:
 
         t["snippets"] = median(runs, snippets)
     finally:
+        folders.close()
         shutil.rmtree(work, ignore_errors=True)
 
     rows = [

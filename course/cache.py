@@ -11,8 +11,6 @@ from __future__ import annotations
 import ast
 import hashlib
 import importlib.metadata
-import json
-import os
 import platform
 from functools import lru_cache
 from pathlib import Path
@@ -49,10 +47,9 @@ def _imported_files(path: Path) -> set[Path]:
 
 @lru_cache(maxsize=1)
 def _stored_imports() -> dict[str, list[str]]:
-    try:
-        return json.loads(IMPORTS.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
+    from course import store
+
+    return store.read_json(IMPORTS, {})
 
 
 @lru_cache(maxsize=None)
@@ -66,10 +63,9 @@ def _imported_files_of_version(path: Path, _mtime_ns: int, _size: int) -> frozen
         if len(stored) > 2000:  # old versions of files pile up as authors edit: start afresh
             stored.clear()
         stored[digest] = sorted(str(p.relative_to(ROOT)) for p in _parse_imports(path, source))
-        IMPORTS.parent.mkdir(parents=True, exist_ok=True)
-        tmp = IMPORTS.with_name(f".{IMPORTS.name}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(stored, sort_keys=True), encoding="utf-8")
-        tmp.replace(IMPORTS)
+        from course import store
+
+        store.write_json(IMPORTS, stored, indent=None)
     return frozenset(ROOT / name for name in stored[digest])
 
 

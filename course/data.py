@@ -13,9 +13,12 @@ to get the file.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 from course import ROOT
@@ -130,3 +133,15 @@ def load():
     import pandas as pd
 
     return pd.read_csv(dataset_path())
+
+
+@contextlib.contextmanager
+def scratch_folder(prefix: str = "course-", csv_path: Path | None = None):
+    """A scratch folder holding a copy of the verified dataset (``pd.read_csv("indian_ipo.csv")``
+    works there, as on a reader's machine), removed afterwards: where lessons run."""
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    try:
+        shutil.copyfile(csv_path or dataset_path(), folder / FILENAME)
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)

@@ -32,17 +32,14 @@ nothing.
 
 from __future__ import annotations
 
-import json
 import logging
 import os
-import shutil
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from course import ROOT, cache, data
+from course import ROOT, cache, data, store
 from course.environment import job_env
 
 # asyncio is imported where the pool runs, not here: a warm build executes nothing and skips it.
@@ -156,24 +153,13 @@ class Outcome:
 
 
 def _record_path(item: Item) -> Path:
-    return RUNS / f"{item.key[:32]}.json"
-
-
-def write_json(path: Path, content) -> None:
-    """Write ``content`` as JSON at ``path`` at once: a reader sees the old file or the new one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(content, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-    tmp.replace(path)
+    return RUNS / store.key_name(item.key)
 
 
 def _read_record(item: Item) -> Outcome:
     outcome = Outcome(item, cached=True)
-    try:
-        record = json.loads(_record_path(item).read_text(encoding="utf-8"))
-        outcome.seconds, outcome.peak_bytes = record["seconds"], record["peak_bytes"]
-    except (OSError, ValueError, KeyError):
-        pass
+    record = store.read_json(_record_path(item), {})
+    outcome.seconds, outcome.peak_bytes = record.get("seconds"), record.get("peak_bytes")
     return outcome
 
 
@@ -181,11 +167,7 @@ def recorded_seconds(cache_dir: Path | None = None) -> dict[str, float]:
     """Item name -> run time, from the reports in the cache (the full build's and the shards')."""
     found: dict[str, float] = {}
     for report in sorted((cache_dir or cache.CACHE_DIR).glob("execution*.json")):
-        try:
-            rows = json.loads(report.read_text(encoding="utf-8"))["items"]
-        except (OSError, ValueError, KeyError):
-            continue
-        for row in rows:
+        for row in store.read_json(report, {}).get("items", []):
             if row.get("seconds") is not None:
                 found[row["name"]] = max(found.get(row["name"], 0.0), float(row["seconds"]))
     return found
@@ -277,24 +259,17 @@ class Pool:
         self.csv_path = Path(csv_path)
         self.kernel_env = job_env(n_threads, kernel=True)
         self.stopping = False
-        self.workdir: Path | None = None
+        self.workdir: Path | None = None  # set while the pool runs (``_run_all``)
 
     def stop(self) -> None:
         self.stopping = True
-
-    def _workdir(self) -> Path:
-        """The scratch folder every lesson of this pool runs in, beside a copy of the dataset."""
-        if self.workdir is None:
-            self.workdir = Path(tempfile.mkdtemp(prefix="course-run-"))
-            shutil.copyfile(self.csv_path, self.workdir / data.FILENAME)
-        return self.workdir
 
     async def notebook(self, item: Item, start_lock: asyncio.Lock) -> Outcome:
         from nbclient import NotebookClient
         from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
         job = item.job
-        workdir = self._workdir()
+        workdir = self.workdir
         nb = job.notebook()
         timeout = job.timeout()
         state = {"index": None, "peak": 0, "pid": None}
@@ -413,7 +388,7 @@ def execute(csv_path: Path, items: list[Item], shard: str | None = None, report:
         todo.sort(key=lambda item: (-seconds.get(item.name, DEFAULT_SECONDS), item.name))
         for outcome in asyncio.run(_run_all(todo, n_jobs, n_threads, csv_path)):
             fresh[outcome.item.key] = outcome
-            write_json(_record_path(outcome.item), {
+            store.write_json(_record_path(outcome.item), {
                 "kind": outcome.item.kind, "name": outcome.item.name,
                 "seconds": round(outcome.seconds, 3), "peak_bytes": outcome.peak_bytes,
             })
@@ -421,8 +396,8 @@ def execute(csv_path: Path, items: list[Item], shard: str | None = None, report:
     result = Report(outcomes, n_jobs, n_threads, cell_timeout(), time.perf_counter() - start, shard)
     if report:
         name = REPORT.name if not shard else f"execution-shard-{shard.replace('/', '-of-')}.json"
-        write_json(REPORT.with_name(name), result.to_json())
-        _evict_records({item.key[:32] for item in everything})
+        store.write_json(REPORT.with_name(name), result.to_json())
+        store.evict(RUNS, {item.key[:32] for item in everything})
     return result
 
 
@@ -437,27 +412,25 @@ async def _run_all(todo: list[Item], n_jobs: int, n_threads: int, csv_path: Path
         async with slots:
             return await pool.notebook(item, start_lock)
 
-    tasks = [asyncio.ensure_future(one(item)) for item in todo]
-    try:
-        done, pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
-        failed = [t for t in tasks if t.done() and not t.cancelled() and t.exception() is not None]
-        if failed:
-            pool.stop()
-            for task in pending:
-                task.cancel()
-            await asyncio.gather(*pending, return_exceptions=True)
-            error = failed[0].exception()
-            if isinstance(error, ExecutionError):
-                raise ExecutionError(str(error)) from None
-            raise error
-        return [task.result() for task in tasks]
-    finally:
-        if pool.workdir is not None:
-            shutil.rmtree(pool.workdir, ignore_errors=True)
+    with data.scratch_folder("course-run-", csv_path) as pool.workdir:  # every kernel runs there
+        return await _until_one_fails([asyncio.ensure_future(one(item)) for item in todo], pool)
 
 
-def _evict_records(used: set[str]) -> None:
-    if RUNS.is_dir():
-        for stale in RUNS.glob("*.json"):
-            if stale.stem not in used:
-                stale.unlink()
+async def _until_one_fails(tasks: list, pool: Pool) -> list[Outcome]:
+    """The outcomes of every task; or, as soon as one fails, the others stopped and its error."""
+    import asyncio
+
+    done, pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
+    failed = [t for t in tasks if t.done() and not t.cancelled() and t.exception() is not None]
+    if failed:
+        pool.stop()
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
+        error = failed[0].exception()
+        if isinstance(error, ExecutionError):
+            raise ExecutionError(str(error)) from None
+        raise error
+    return [task.result() for task in tasks]
+
+

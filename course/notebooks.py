@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import json
 import logging
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from course import ROOT, cache, data, execution, runs, source
+from course import ROOT, cache, execution, runs, source, store
 
 BUILD_DIR = ROOT / ".cache" / "notebooks"  # where the downloads are written, beside the dataset
 RENDER_CACHE = cache.CACHE_DIR / "notebooks"
@@ -164,20 +163,19 @@ def build(csv_path: Path, out_dir: Path = BUILD_DIR):
     """Execute (where the cache misses), then assemble and render every lesson's notebooks.
     Returns the rendered notebooks, each lesson's run record and the execution report."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    write_if_changed(out_dir / data.FILENAME, Path(csv_path).read_bytes())
     lessons_ = {page: source.read(page) for page in source.pages()}
     keys = {page: runs.run_key(page, lesson) for page, lesson in lessons_.items()}
     report = execution.execute(csv_path, runs.items(list(lessons_)))  # the cached are read, the rest run
     records, rendered = {}, []
     for page, lesson in lessons_.items():
-        record = json.loads(runs.record_path(keys[page]).read_text(encoding="utf-8"))
+        record = store.read_json(runs.record_path(keys[page]))
         undrawn = runs.not_drawn(lesson, record)
         if undrawn:
             raise NotebookError("\n".join(undrawn))
         records[page] = record
         rendered.append(_rendered(page, lesson, record, keys[page], out_dir))
-    _evict(runs.RUN_CACHE, {key[:32] for key in keys.values()})
-    _evict(RENDER_CACHE, {render_key(page, lessons_[page], keys[page])[:32] for page in lessons_})
+    store.evict(runs.RUN_CACHE, {key[:32] for key in keys.values()})
+    store.evict(RENDER_CACHE, {render_key(page, lessons_[page], keys[page])[:32] for page in lessons_})
     from course import exercises
 
     totals = [sum(r.exercises[i] for r in rendered) for i in range(3)]
@@ -188,11 +186,10 @@ def build(csv_path: Path, out_dir: Path = BUILD_DIR):
 def _rendered(page: Path, lesson: source.Lesson, record: dict, key: str, out_dir: Path) -> Rendered:
     import nbformat
 
-    stored = RENDER_CACHE / f"{render_key(page, lesson, key)[:32]}.json"
+    stored = RENDER_CACHE / store.key_name(render_key(page, lesson, key))
     ipynb = out_dir / f"{lesson.notebook}.ipynb"
-    if stored.is_file():
-        cached = json.loads(stored.read_text(encoding="utf-8"))
-    else:
+    cached = store.read_json(stored)
+    if cached is None:
         from mkdocs_jupyter import convert
 
         view = assemble(lesson, record, download=False)
@@ -207,10 +204,7 @@ def _rendered(page: Path, lesson: source.Lesson, record: dict, key: str, out_dir
         toc_tokens = toc_tokens_of(convert.nb2md(str(executed_path)))
         download = nbformat.writes(assemble(lesson, record, download=True)) + "\n"
         cached = {"html": html, "css": css, "toc_tokens": toc_tokens, "download": download}
-        RENDER_CACHE.mkdir(parents=True, exist_ok=True)
-        tmp = stored.with_name(f".{stored.name}.tmp")
-        tmp.write_text(json.dumps(cached), encoding="utf-8")
-        tmp.replace(stored)
+        store.write_json(stored, cached, indent=None)
     write_if_changed(ipynb, cached["download"].encode())
     return Rendered(page, ipynb, cached["html"], cached["css"], cached["toc_tokens"], tuple(record["exercises"]))
 
@@ -218,13 +212,6 @@ def _rendered(page: Path, lesson: source.Lesson, record: dict, key: str, out_dir
 def write_if_changed(path: Path, content: bytes) -> None:
     if not path.exists() or path.read_bytes() != content:
         path.write_bytes(content)
-
-
-def _evict(folder: Path, used: set[str]) -> None:
-    if folder.is_dir():
-        for stale in folder.glob("*.json"):
-            if stale.name.split(".")[0] not in used:
-                stale.unlink()
 
 
 def toc_tokens_of(markdown_text: str, depth: int = 3) -> list:

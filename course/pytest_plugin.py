@@ -18,10 +18,8 @@ and every page under ``--update-outputs`` (which rewrites comments as it goes), 
 from __future__ import annotations
 
 import os
-import shutil
 from collections import Counter
 import sys
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -101,15 +99,14 @@ def pytest_sessionstart(session):
         csv_path = data.dataset_path()
     except data.DatasetError as exc:
         pytest.exit(str(exc), returncode=3)
-    workdir = Path(tempfile.mkdtemp(prefix="lesson-run-"))
-    shutil.copyfile(csv_path, workdir / data.FILENAME)
-    session.config._lesson_workdir = workdir
+    session.config._lesson_folder = data.scratch_folder("lesson-run-", csv_path)
+    session.config._lesson_workdir = session.config._lesson_folder.__enter__()
 
 
 def pytest_sessionfinish(session):
-    workdir = getattr(session.config, "_lesson_workdir", None)
-    if workdir:
-        shutil.rmtree(workdir, ignore_errors=True)
+    folder = getattr(session.config, "_lesson_folder", None)
+    if folder is not None:
+        folder.__exit__(None, None, None)
     for path, replacements in session.config._output_updates.items():
         snippets.rewrite(path, replacements)
 

@@ -17,12 +17,11 @@ what ``make test`` would find wrong in each.
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 from pathlib import Path
 
-from course import cache, execution, source
+from course import cache, execution, source, store
 
 EXECUTION_STACK = ("nbconvert", "nbclient", "ipykernel", "mkdocs-jupyter")
 KERNEL = "python3"
@@ -41,12 +40,12 @@ def run_key(page: Path, lesson: source.Lesson | None = None) -> str:
 
 
 def record_path(key: str) -> Path:
-    return RUN_CACHE / f"{key[:32]}.json"
+    return RUN_CACHE / store.key_name(key)
 
 
 def failed_path(key: str) -> Path:
     """Where a failed run leaves what it got to, for the tests to report block by block."""
-    return RUN_CACHE / f"{key[:32]}.failed.json"
+    return RUN_CACHE / store.key_name(key, ".failed.json")
 
 
 
@@ -140,11 +139,6 @@ def printed(record: dict, lesson: source.Lesson, every_role: bool = False) -> di
     return by_line
 
 
-def load(page: Path) -> dict | None:
-    path = record_path(run_key(page))
-    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
-
-
 def run_for_tests(page: Path, csv_path: Path, among: list[Path] | None = None) -> dict:
     """The lesson's run as the build makes it, for the tests, from the same cache: the first
     lesson asked for executes every lesson of ``among`` (those this test session checks; default:
@@ -166,7 +160,7 @@ def run_for_tests(page: Path, csv_path: Path, among: list[Path] | None = None) -
                         if not failed_path(key).is_file():
                             return {"outputs": [], "values": {}, "failed": {"line": None, "error": str(exc)}}
         path = record_path(key) if record_path(key).is_file() else failed_path(key)
-        return json.loads(path.read_text(encoding="utf-8"))
+        return store.read_json(path)
 
 
 def coalesce_streams(notebook) -> None:
@@ -259,10 +253,10 @@ class LessonRun:
             at = lesson_index(self.lesson, index)
             record["failed"] = {"line": self.lesson.code()[at].line if at is not None else None, "error": failure}
         if "failed" in record:
-            execution.write_json(failed_path(self.key), record)
+            store.write_json(failed_path(self.key), record)
             raise RunError(record["failed"]["error"])
         failed_path(self.key).unlink(missing_ok=True)
-        execution.write_json(record_path(self.key), record)
+        store.write_json(record_path(self.key), record)
         log.info("Ran lesson %s", self.lesson.where)
 
 
