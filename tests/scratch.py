@@ -66,8 +66,9 @@ def build(project: Path, site: str = "site", env: dict | None = None,
 
 
 def notebook_images(site: Path) -> dict[str, int]:
-    """How many figures each rendered notebook page of a built site shows."""
-    return {str(page.relative_to(site)): page.read_text(encoding="utf-8").count("data:image/svg+xml;base64,")
+    """How many figures each rendered notebook page of a built site shows (the site's own files)."""
+    return {str(page.relative_to(site)): len(re.findall(r'<img [^>]*src="\.\./\.\./figures/[^"]+-light\.svg#only-light"',
+                                                        page.read_text(encoding="utf-8")))
             for page in sorted((site / "notebooks").rglob("index.html"))}
 
 
