@@ -22,11 +22,6 @@ class PageError(RuntimeError):
     """A page's inline expression has no value."""
 
 
-def relative(path: Path) -> str:
-    path = Path(path).resolve()
-    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
-
-
 def substitute(markdown: str, values: dict[str, str], filename: str) -> str:
     """Put each inline expression's value in its place, in the prose (never inside code)."""
     lines = markdown.splitlines(keepends=True)

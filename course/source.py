@@ -474,7 +474,3 @@ def code_key(lesson: Lesson, *more: str) -> str:
     if module.is_file():
         extra.append(hashlib.sha256(module.read_bytes()).hexdigest())
     return cache.key(module if module.is_file() else made_by[2], cells, *extra, *more)
-
-
-def fingerprint(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()
