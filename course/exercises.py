@@ -27,11 +27,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from course import data, learner
+from course import data, learner, settings
 
 TAGS = ("starter", "check", "solution")
 # The libraries whose versions the notebook compares with the learner's (their numbers print).
-VERSIONS_REPORTED = ("torch", "pandas", "numpy", "scikit-learn")
+VERSIONS_REPORTED = settings.REPORTED_LIBRARIES
 
 
 def _core() -> dict:
@@ -113,16 +113,6 @@ def _matches(answer, expected, tol):
     return False
 
 
-def _tolerance(digits, tol):
-    """What a check accepts around a number: ``tol`` if given, else half a unit of the
-    ``digits``-th decimal, the precision the lesson prints it at."""
-    return tol if tol is not None else 0.5 * 10 ** -digits
-'''
-
-REFERENCE_PASSES = "The reference solution passes this check."
-
-CHECKER = CHECKER_CORE + '''
-
 def _unanswered(value):
     if value is ... or value is None:
         return True
@@ -132,6 +122,16 @@ def _unanswered(value):
         return any(_unanswered(v) for v in value.values())
     return False
 
+
+def _tolerance(digits, tol):
+    """What a check accepts around a number: ``tol`` if given, else half a unit of the
+    ``digits``-th decimal, the precision the lesson prints it at."""
+    return tol if tol is not None else 0.5 * 10 ** -digits
+'''
+
+REFERENCE_PASSES = "The reference solution passes this check."
+
+CHECKER = CHECKER_CORE + '''
 
 def check(answer, expected, hint="", digits=3, tol=None, reference=False):
     """Say plainly whether ``answer`` is right; give the hint when it is not.
@@ -293,11 +293,109 @@ class Proof:
     exercises: int = 0
     solutions_pass: int = 0
     starters_fail: int = 0
+    alternatives_pass: int = 0
+    wrongs_fail: int = 0
     problems: list[str] = field(default_factory=list)
 
+    def counts(self) -> list[int]:
+        return [self.exercises, self.solutions_pass, self.starters_fail, self.alternatives_pass, self.wrongs_fail]
 
-def summary(exercises: int, solutions_pass: int, starters_fail: int) -> str:
-    return f"{exercises} exercises: {solutions_pass} solutions pass, {starters_fail} starters fail"
+
+def summary(exercises: int, solutions_pass: int, starters_fail: int, alternatives_pass: int = 0,
+            wrongs_fail: int = 0) -> str:
+    return (f"{exercises} exercises: {solutions_pass} solutions pass, {starters_fail} starters fail, "
+            f"{alternatives_pass} other right answers pass, {wrongs_fail} wrong answers fail")
+
+
+# ---- Trying an exercise's other answers against its check, in the lesson's run ----
+
+ALTERNATIVE_PASSES = "This other right answer passes the exercise's check."
+WRONG_FAILS = "This wrong answer fails the exercise's check."
+
+
+def trial_cell(code: str, check_code: str, right: bool) -> str:
+    """The run's cell for an ``alternative`` (``right``) or ``wrong`` block: ``trial``."""
+    return f"_course_trial(globals(), {code!r}, {check_code!r}, right={right!r})"
+
+
+def _sandbox(namespace: dict) -> dict:
+    """A copy of the kernel's variables that a trial may change freely: values deep-copied (in
+    one go, so that objects shared between variables stay shared), modules and what cannot be
+    copied by reference."""
+    import copy
+    import types
+
+    names = {k: v for k, v in namespace.items()
+             if not (k.startswith("_") or k in ("In", "Out", "exit", "quit", "get_ipython"))}
+    copyable = {k: v for k, v in names.items() if not isinstance(v, types.ModuleType)}
+    try:
+        copied = copy.deepcopy(copyable)
+    except Exception:  # noqa: BLE001 - one value that cannot be copied: copy the others one by one
+        copied = {}
+        for k, v in copyable.items():
+            try:
+                copied[k] = copy.deepcopy(v)
+            except Exception:  # noqa: BLE001
+                copied[k] = v
+    return {**namespace, **names, **copied, "__name__": "__main__"}
+
+
+def _random_states():
+    import random
+
+    states = [(random.setstate, random.getstate())]
+    try:
+        import numpy
+
+        states.append((numpy.random.set_state, numpy.random.get_state()))
+    except ImportError:
+        pass
+    try:
+        import torch
+
+        states.append((torch.set_rng_state, torch.get_rng_state()))
+    except ImportError:
+        pass
+    return states
+
+
+def trial(namespace: dict, code: str, check_code: str, right: bool) -> bool:
+    """Run another answer to an exercise (``code``) and its check (``check_code``) on a copy of
+    the lesson's variables, with the random generators put back afterwards, so the lesson's run
+    goes on exactly as if it had not happened. Prints ``ALTERNATIVE_PASSES`` or ``WRONG_FAILS``
+    where the check judges the answer as it should (``right``: it must pass), else what went
+    wrong; a wrong answer that raises fails, as a learner would see."""
+    import contextlib
+    import io
+    import traceback
+
+    core = _core()
+    verdicts: list[bool] = []
+
+    def record(answer, expected, hint="", digits=3, tol=None, reference=False):
+        verdicts.append(not core["_unanswered"](answer) and core["_matches"](
+            core["_plain"](answer), core["_decode"](expected), core["_tolerance"](digits, tol)))
+
+    states = _random_states()
+    sandbox = _sandbox(namespace)
+    sandbox["check"] = record
+    error = None
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            exec(compile(code, "<answer>", "exec"), sandbox)
+            exec(compile(check_code, "<check>", "exec"), sandbox)
+    except Exception:  # noqa: BLE001 - reported below
+        error = traceback.format_exc(limit=-1).strip().splitlines()[-1]
+    finally:
+        for restore, state in states:
+            restore(state)
+    passed = error is None and bool(verdicts) and all(verdicts)
+    if right:
+        print(ALTERNATIVE_PASSES if passed else
+              f"This other right answer does NOT pass the exercise's check: {error or 'the check rejects it'}.")
+    else:
+        print(WRONG_FAILS if not passed else "This wrong answer PASSES the exercise's check.")
+    return passed == right
 
 
 
@@ -377,7 +475,7 @@ def proven_in_build(lesson, plan, run_cells) -> Proof:
     proof = Proof()
     code = lesson.code()
     for planned, run in zip(plan, run_cells):
-        if planned.role not in ("starter", "check", "proof"):
+        if planned.role not in ("starter", "check", "proof", "alternative", "wrong"):
             continue
         said = "".join(o.get("text", "") for o in run.get("outputs", []) if o.get("name") == "stdout")
         where = f"{lesson.where}:{code[planned.index].line}"
@@ -389,6 +487,16 @@ def proven_in_build(lesson, plan, run_cells) -> Proof:
             else:
                 proof.problems.append(f"{where}: this check does not fail the untouched starter "
                                       f"(without giving its hint away); it printed {said.strip()!r}")
+        elif planned.role == "alternative":
+            if ALTERNATIVE_PASSES in said.splitlines():
+                proof.alternatives_pass += 1
+            else:
+                proof.problems.append(f"{where}: {said.strip() or 'this alternative did not run'}")
+        elif planned.role == "wrong":
+            if WRONG_FAILS in said.splitlines():
+                proof.wrongs_fail += 1
+            else:
+                proof.problems.append(f"{where}: {said.strip() or 'this wrong answer did not run'}")
         elif REFERENCE_PASSES in said.splitlines():
             proof.solutions_pass += 1
         else:

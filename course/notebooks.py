@@ -130,14 +130,14 @@ def assemble(lesson: source.Lesson, record: dict, download: bool):
         code = lesson_sources[code_index]
         cell_outputs = outputs[code_index] if code_index < len(outputs) else []
         code_index += 1
-        if cell.role == "figure":
+        if cell.role in source.RUN_ONLY:
             continue
         if cell.role == "solution" and download:
             new = nbformat.v4.new_code_cell(cell.text, metadata={"tags": cell.tags})
             nb.cells.append(exercises.as_download(new, nbformat.v4.new_markdown_cell))
             continue
         new = nbformat.v4.new_code_cell(code, metadata={"tags": cell.tags} if cell.tags else {})
-        if cell.role == "solution":
+        if cell.role == "solution" or cell.folded:
             new.metadata["jupyter"] = {"source_hidden": True}
         if not download:
             new.outputs = [nbformat.from_dict(o) for o in cell_outputs]
@@ -178,7 +178,7 @@ def build(csv_path: Path, out_dir: Path = BUILD_DIR):
     store.evict(RENDER_CACHE, {render_key(page, lessons_[page], keys[page])[:32] for page in lessons_})
     from course import exercises
 
-    totals = [sum(r.exercises[i] for r in rendered) for i in range(3)]
+    totals = [sum(column) for column in zip(*(r.exercises for r in rendered))]
     log.info("%s (in %d notebooks, proven when each lesson ran)", exercises.summary(*totals), len(rendered))
     return rendered, records, report
 

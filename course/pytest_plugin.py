@@ -69,7 +69,7 @@ class ParallelCounts:
                 "files": config._prose_files,
                 "stale": list(config._prose_stale),
                 "exercises": {
-                    name: [proof.exercises, proof.solutions_pass, proof.starters_fail]
+                    name: proof.counts()
                     for name, proof in config._exercise_proofs.items()
                 },
             }
@@ -83,8 +83,8 @@ class ParallelCounts:
             config._prose_stale.extend(counted["stale"])
             from course import exercises
 
-            for name, (n, passed, failed) in counted["exercises"].items():
-                config._exercise_proofs[name] = exercises.Proof(n, passed, failed)
+            for name, counts in counted["exercises"].items():
+                config._exercise_proofs[name] = exercises.Proof(*counts)
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_collection_modifyitems(self, config, items):
@@ -123,8 +123,7 @@ def pytest_terminal_summary(terminalreporter, config):
 
         proofs = config._exercise_proofs.values()
         terminalreporter.write_line(
-            exercises.summary(sum(p.exercises for p in proofs), sum(p.solutions_pass for p in proofs),
-                              sum(p.starters_fail for p in proofs))
+            exercises.summary(*(sum(counts) for counts in zip(*(p.counts() for p in proofs))))
             + f" (in {len(config._exercise_proofs)} notebooks)"
         )
     if config._prose_stale:
@@ -257,7 +256,7 @@ class SnippetItem(pytest.Item):
             if not earlier.skipped() and source.role_of(earlier.info) not in source.HIDDEN:
                 page.run_block(earlier)
         if source.role_of(self.block.info) in source.HIDDEN:
-            pytest.skip("a check or figure block runs in the lesson's run only")
+            pytest.skip("a hidden block (a check, a figure, an exercise's other answer) runs in the lesson's run only")
         page.run_block(self.block)
 
     def repr_failure(self, excinfo):

@@ -21,9 +21,9 @@ import logging
 import re
 from pathlib import Path
 
-from course import cache, execution, source, store
+from course import cache, execution, settings, source, store
 
-EXECUTION_STACK = ("nbconvert", "nbclient", "ipykernel", "mkdocs-jupyter")
+EXECUTION_STACK = settings.EXECUTION_STACK
 KERNEL = "python3"
 log = logging.getLogger("mkdocs.course.runs")
 
@@ -110,7 +110,7 @@ def record_of(lesson: source.Lesson, executed) -> dict:
         "values": values,
         "figures": figures,
         "seconds": round(seconds, 2),
-        "exercises": [proof.exercises, proof.solutions_pass, proof.starters_fail],
+        "exercises": proof.counts(),
     }
     if problems:
         record["failed"] = {"line": None, "error": "\n".join(problems)}
@@ -315,10 +315,11 @@ def check(pages: list[Path]) -> int:
         record = run_for_tests(page, data.dataset_path(), among=pages)
         found = problems(page, record)
         bad += bool(found)
-        n, passed, failed = record.get("exercises", [0, 0, 0])
+        from course import exercises
+
         print(f"{source.relative(page)}: {'OK' if not found else f'{len(found)} problem(s)'}; "
               f"{record.get('seconds', 0)} s of code, figures {sorted(record.get('figures', {}))}, "
-              f"{n} exercises ({passed} solutions pass, {failed} starters fail)")
+              f"{exercises.summary(*record.get('exercises', [0] * 5))}")
         for problem in found:
             print("  " + problem.replace("\n", "\n  "))
     return 1 if bad else 0

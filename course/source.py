@@ -14,7 +14,12 @@ sequence of cells, each with the line of the page it comes from:
   notebook, run as given; ```` ```python check ```` is its check (hidden on the page), to which the
   exercise's ``??? tip "Hint"`` is given as ``hint=``; ```` ```python figure ```` draws a figure of
   the lesson from the lesson's own variables (``figures.draw("name", ...)``, hidden on the page
-  and in the notebooks, which show the drawn figure instead).
+  and in the notebooks, which show the drawn figure instead);
+- after an exercise's solution, ```` ```python alternative ```` and ```` ```python wrong ```` blocks
+  are other answers to it (right ones, and plausible wrong ones), hidden on the page and absent
+  from the notebooks, which the run tries against the check (``course.exercises.trial``);
+- the blocks of a ``??? note`` (outside the exercises) are code the reader may skip: folded on
+  the page, code cells with their source hidden in the notebooks.
 
 Three notebooks come from these cells (``course.notebooks``): the *run*, which the build executes
 once per lesson (the set-up cells, every code cell, then a cell that evaluates the prose's inline
@@ -31,13 +36,16 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from course import ROOT, cache, prose, reader
 
 LESSONS = ROOT / "docs" / "lessons"
-ROLES = ("starter", "check", "figure")  # the roles an info string can give a block
-HIDDEN = ("check", "figure")  # blocks the page does not show
+ROLES = ("starter", "check", "figure", "alternative", "wrong")  # the roles an info string can give a block
+HIDDEN = ("check", "figure", "alternative", "wrong")  # blocks the page does not show
+RUN_ONLY = ("figure", "alternative", "wrong")  # blocks only the run has (not in the notebooks)
+TRIALS = ("alternative", "wrong")  # an exercise's other answers, tried against its check in the run
 INLINE_MIME = "application/vnd.course.inline+json"
 FIGURE_KEY = "course_figure"  # the metadata of a figure's output: {"name": ..., "theme": ...}
 
@@ -51,9 +59,11 @@ class Cell:
     kind: str  # "markdown" or "code"
     text: str
     line: int  # 1-based line of the page where it starts
-    role: str = "text"  # code: "block", "starter", "check", "solution", "figure"; markdown: "text", "hint", "discussion"
+    role: str = "text"  # code: "block", "starter", "check", "solution", "figure", "alternative", "wrong";
+    # markdown: "text", "hint", "discussion"
     skipped: bool = False  # a block with a skip mark: in the notebooks, never run
     exercise: int | None = None  # the exercise (1, 2, ...) it belongs to
+    folded: bool = False  # a block in a ``??? note``: collapsed on the page, its source hidden in Jupyter
 
     @property
     def tags(self) -> list[str]:
@@ -123,11 +133,16 @@ def role_of(info: str) -> str:
 
 
 def read(path: Path) -> Lesson:
-    """The lesson at ``path`` as cells; SourceError (naming the line) if it cannot be."""
+    """The lesson at ``path`` as cells; SourceError (naming the line) if it cannot be. Read once
+    per text of the file (a build asks for each lesson often); the lesson is not to be changed."""
+    path = Path(path)
+    return _read(path, path.read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=64)
+def _read(path: Path, text: str) -> Lesson:
     from markdown_it.tree import SyntaxTreeNode
 
-    path = Path(path)
-    text = path.read_text(encoding="utf-8")
     where = relative(path)
     try:
         blocks = {b.lineno: b for b in reader.fences(text)}
@@ -148,13 +163,16 @@ def read(path: Path) -> Lesson:
     exercise = [None]  # the exercise being read, from its "### Exercise N" heading on
     in_exercises = [False]
 
-    def code_cell(node, role_in_solution: bool):
+    def code_cell(node, role_in_solution: bool, folded: bool = False):
         block = blocks[node.map[0] + 1]
         role = "solution" if role_in_solution else role_of(block.info)
-        if role in ("starter", "check", "solution") and exercise[0] is None:
+        if role in ("starter", "check", "solution", *TRIALS) and exercise[0] is None:
             raise SourceError(f"{where}:{block.lineno}: a {role} block must stand in an exercise "
                               "(under a '### Exercise N: ...' heading of '## Practice exercises')")
-        cells.append(Cell("code", block.code.rstrip("\n"), block.lineno, role, block.skipped(), exercise[0]))
+        if folded and role != "block":
+            raise SourceError(f"{where}:{block.lineno}: a ??? note holds plain ```python blocks only")
+        cells.append(Cell("code", block.code.rstrip("\n"), block.lineno, role, block.skipped(), exercise[0],
+                          folded))
 
     def source_lines(node, indent: int) -> list[str]:
         first, last = node.map
@@ -175,13 +193,35 @@ def read(path: Path) -> Lesson:
             code_cell(node, False)
             pending_line[0] = node.map[1] + 1
             continue
+        if node.type == "admonition" and _has_python(node, blocks) and node.meta.get("tag") == "note" \
+                and node.markup.startswith("???") and exercise[0] is None:
+            # code the reader may skip (set-up repeated from an earlier lesson): folded on the page;
+            # in the notebooks its title in bold, its text, and its blocks with their source hidden
+            flush()
+            pending_line[0] = node.map[0] + 1
+            pending.append(f"**{_title(node) or 'Note'}**")
+            for child in node.children:
+                if child.type == "admonition_title":
+                    continue
+                if child.type == "fence" and blocks[child.map[0] + 1].language in reader.PYTHON:
+                    flush()
+                    code_cell(child, False, folded=True)
+                    pending_line[0] = child.map[1] + 1
+                    continue
+                if not pending:
+                    pending_line[0] = child.map[0] + 1
+                pending.extend(source_lines(child, 4) + [""])
+            flush()
+            pending_line[0] = node.map[1] + 1
+            continue
         if node.type == "admonition" and _has_python(node, blocks):
             flush(exercise=exercise[0])
             kind = node.meta.get("tag", "")
             if kind != "success" or exercise[0] is None:
                 first = blocks[_first_python(node, blocks)]
                 raise SourceError(f"{where}:{first.lineno}: a Python block inside an admonition must be "
-                                  "an exercise's solution, in a '??? success \"Solution\"' block")
+                                  "an exercise's solution, in a '??? success \"Solution\"' block, or (outside "
+                                  "the exercises) code the reader may skip, in a '??? note \"Title\"' block")
             for child in node.children:
                 if child.type == "admonition_title":
                     continue
@@ -239,18 +279,28 @@ def _first_python(node, blocks) -> int:
 
 
 def _check_exercises(lesson: Lesson) -> None:
-    """Each exercise has one starter, then one check, a hint and a solution."""
+    """Each exercise has one starter, then one check, a hint and a solution; then at least one
+    other right answer (```` ```python alternative ````) and two plausible wrong ones
+    (```` ```python wrong ````), which the run tries against the check."""
     by_exercise: dict[int, list[Cell]] = {}
     for cell in lesson.cells:
         if cell.exercise is not None:
             by_exercise.setdefault(cell.exercise, []).append(cell)
     for number, cells in by_exercise.items():
-        roles = [c.role for c in cells if c.role in ("starter", "check", "hint", "solution")]
-        if roles != ["starter", "check", "hint", "solution"]:
+        roles = [c.role for c in cells if c.role in ("starter", "check", "hint", "solution", *TRIALS)]
+        main = [r for r in roles if r not in TRIALS]
+        if main != ["starter", "check", "hint", "solution"] or roles[:4] != main:
             raise SourceError(
                 f"{lesson.where}:{cells[0].line}: Exercise {number} must give, in this order, one "
-                f"```python starter block, one ```python check block, a ??? tip \"Hint\" and a "
-                f"??? success \"Solution\" with a Python block (it has: {', '.join(roles) or 'none of them'})")
+                f"```python starter block, one ```python check block, a ??? tip \"Hint\", a "
+                f"??? success \"Solution\" with a Python block, then its ```python alternative and "
+                f"```python wrong blocks (it has: {', '.join(roles) or 'none of them'})")
+        if roles.count("alternative") < 1 or roles.count("wrong") < 2:
+            raise SourceError(
+                f"{lesson.where}:{cells[0].line}: Exercise {number} needs, after its solution, at least one "
+                f"```python alternative block (another right answer, which its check must pass) and two "
+                f"```python wrong blocks (plausible wrong answers, which it must fail); it has "
+                f"{roles.count('alternative')} and {roles.count('wrong')}")
 
 
 # --- the page as the site shows it -----------------------------------------------------------
@@ -418,7 +468,8 @@ def run_cells(lesson: Lesson) -> list[RunCell]:
     from course import exercises
 
     out = [RunCell(code.rstrip("\n"), "setup") for code in exercises.setup_cells()]
-    out.append(RunCell(f"from course.figures import Drawing as _Drawing\nfigures = _Drawing({lesson.notebook!r})", "build"))
+    out.append(RunCell(f"from course.figures import Drawing as _Drawing\nfigures = _Drawing({lesson.notebook!r})\n"
+                       "from course.exercises import trial as _course_trial", "build"))
     hints = {c.exercise: hint_text(c.text) for c in lesson.cells if c.role == "hint"}
     checks: dict[int, str] = {}
     for index, cell in enumerate(lesson.code()):
@@ -429,6 +480,8 @@ def run_cells(lesson: Lesson) -> list[RunCell]:
                                   "for its check")
             code = with_hint(code, hints[cell.exercise], f"{lesson.where}:{cell.line}")
             checks[cell.exercise] = code
+        if cell.role in TRIALS:
+            code = exercises.trial_cell(cell.text, checks[cell.exercise], cell.role == "alternative")
         out.append(RunCell(code, cell.role, index))
         if cell.role == "solution" and cell.exercise in checks:
             out.append(RunCell(exercises.reference_check(checks[cell.exercise]).strip("\n"), "proof", index))

@@ -37,7 +37,8 @@ def test_the_contributing_pages_example_lesson_is_one_file_a_module_and_a_nav_li
     result = scratch.build(project)
     assert result.returncode == 0, result.output
     assert scratch.executions(result).count("docs/lessons/03-counting-gains.md") == 1
-    assert "3 exercises: 3 solutions pass, 3 starters fail (in 3 notebooks" in result.output
+    assert ("3 exercises: 3 solutions pass, 3 starters fail, 3 other right answers pass, 6 wrong answers fail "
+            "(in 3 notebooks") in result.output
     site = project / "site"
     # Derived: the overview's table and count, the previous lesson's next steps, the notebook, the figures.
     index = (site / "index.html").read_text(encoding="utf-8")

@@ -119,7 +119,53 @@ def test_an_exercise_out_of_its_order_is_refused(project):
     result = scratch.build(project)
     assert result.returncode != 0
     assert re.search(rf"{LESSON}:\d+: Exercise 1 must give, in this order, one ```python starter block, one "
-                     r"```python check block, a \?\?\? tip \"Hint\" and a \?\?\? success \"Solution\"", result.output)
+                     r"```python check block, a \?\?\? tip \"Hint\", a \?\?\? success \"Solution\"", result.output)
+
+
+def test_a_wrong_answer_the_check_passes_and_a_right_one_it_rejects_fail_the_build(project):
+    scratch.edit(project / LESSON, "gains = len(df)  # every IPO, not the gains", "gains = 174  # typed in")
+    scratch.edit(project / LESSON, 'gains = len(df[df["Listing_Gains"] == 1])',
+                 'gains = df["Listing_Gains"].sum() + 0.5  # off by a half: the check rejects it')
+    result = scratch.build(project)
+    assert result.returncode != 0
+    wrong = line_of(project / LESSON, "gains = 174  # typed in")
+    alternative = line_of(project / LESSON, "+ 0.5  # off by a half")
+    assert f"{LESSON}:{wrong - 1}: This wrong answer PASSES the exercise's check." in result.output
+    assert (f"{LESSON}:{alternative - 1}: This other right answer does NOT pass the exercise's check: "
+            "the check rejects it.") in result.output
+
+
+def test_an_exercise_without_its_other_answers_is_refused(project):
+    text = (project / LESSON).read_text()
+    wrong = '```python wrong\ngains = len(df)  # every IPO, not the gains\n```\n\n'
+    assert wrong in text
+    (project / LESSON).write_text(text.replace(wrong, ""))
+    result = scratch.build(project)
+    assert result.returncode != 0
+    assert re.search(rf"{LESSON}:\d+: Exercise 1 needs, after its solution, at least one ```python alternative "
+                     r"block .* and two ```python wrong blocks .*; it has 1 and 1", result.output)
+
+
+def test_a_trial_changes_nothing_the_lesson_goes_on_with(tmp_path):
+    """An other answer runs on a copy of the variables, with the random generators put back."""
+    import random
+
+    import numpy as np
+    import torch
+
+    from course import exercises
+
+    namespace = {"weights": torch.zeros(3), "rows": [1, 2], "np": np}
+    torch.manual_seed(0); np.random.seed(0); random.seed(0)
+    expected = (torch.rand(1).item(), np.random.rand(), random.random())
+    torch.manual_seed(0); np.random.seed(0); random.seed(0)
+    code = "weights += 1\nrows.append(3)\ntorch_draw = __import__('torch').rand(5)\nnp.random.rand(5)\nanswer = 1"
+    assert exercises.trial(namespace, code, f"check(answer, {exercises.encode(1)!r})", right=True)
+    assert namespace["weights"].tolist() == [0, 0, 0] and namespace["rows"] == [1, 2] and "answer" not in namespace
+    assert (torch.rand(1).item(), np.random.rand(), random.random()) == expected
+    assert not exercises.trial(namespace, "answer = 2", f"check(answer, {exercises.encode(1)!r})", right=True)
+    assert exercises.trial(namespace, "raise ValueError('shapes')", f"check(answer, {exercises.encode(1)!r})",
+                           right=False)  # a wrong answer that raises fails, as the learner sees
 
 
 def test_a_broken_internal_link(project):
@@ -162,11 +208,11 @@ def test_a_kernel_that_dies_fails_the_build_and_names_the_line(project):
 
 def test_a_hung_block_times_out_and_names_the_line(project):
     page = project / LESSON
-    scratch.edit(page, "description: Count the rows and the gains.\n", "description: Count the rows and the gains.\ncell_timeout: 3\n")
+    scratch.edit(page, "description: Count the rows and the gains.\n", "description: Count the rows and the gains.\ncell_timeout: 8\n")
     scratch.edit(page, "## Practice exercises", "```python\nimport time\ntime.sleep(600)\n```\n\n## Practice exercises")
     previous_site(project)
     result = make_build(project)
     assert result.returncode != 0
     line = line_of(page, "import time") - 1
-    assert f"Lesson code timed out at {LESSON}:{line}: it ran longer than 3 s" in result.output
+    assert f"Lesson code timed out at {LESSON}:{line}: it ran longer than 8 s" in result.output
     assert (project / "site" / "index.html").read_text() == "the previous, good build"

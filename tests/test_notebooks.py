@@ -44,7 +44,7 @@ def test_the_download_is_the_page_with_every_answer_closed_under_run_all(page, m
     _setup_and_title(download)
     code = [c for c in download.cells[4:] if c.cell_type == "code"]
     assert all(not c.outputs for c in download.cells if c.cell_type == "code")
-    shown = [c for c in lesson.code() if c.role not in ("figure", "solution")]
+    shown = [c for c in lesson.code() if c.role not in (*source.RUN_ONLY, "solution")]
     assert len(code) == len(shown)
     for cell, block in zip(code, shown):
         if block.role == "check":
@@ -68,14 +68,31 @@ def test_the_view_shows_the_runs_outputs_with_solutions_collapsed(page, made):
     lesson, record, _download, view = made[page]
     nbformat.validate(view)
     _setup_and_title(view)
-    blocks = [c for c in lesson.code() if c.role != "figure"]
+    blocks = [c for c in lesson.code() if c.role not in source.RUN_ONLY]
     code = [c for c in view.cells[4:] if c.cell_type == "code"]
     assert len(code) == len(blocks)
-    outputs = [record["outputs"][i] for i, c in enumerate(lesson.code()) if c.role != "figure"]
+    outputs = [record["outputs"][i] for i, c in enumerate(lesson.code()) if c.role not in source.RUN_ONLY]
     for cell, block, shown in zip(code, blocks, outputs):
         assert [dict(o) for o in cell.outputs] == shown
         hidden = cell.metadata.get("jupyter", {}).get("source_hidden", False)
-        assert hidden == (block.role == "solution"), cell.source
+        assert hidden == (block.role == "solution" or block.folded), cell.source
+
+
+def test_code_in_a_note_is_folded_on_the_page_and_in_the_notebooks(tmp_path):
+    """Set-up a lesson repeats from an earlier one: a ``??? note`` of plain blocks, collapsed on
+    the page (Material renders it), its cells' source hidden in Jupyter, its text kept."""
+    page = tmp_path / "09-folded.md"
+    page.write_text('# Lesson 9 - Folded\n\nBefore.\n\n??? note "Set-up from Lesson 4"\n\n    It reads the data.\n\n'
+                    '    ```python\n    x = 1\n    ```\n\n    And scales it.\n\n    ```python\n    y = x + 1\n    ```\n\n'
+                    'After.\n\n```python\nprint(y)\n# Output: 2\n```\n', encoding="utf-8")
+    lesson = source.read(page)
+    code = lesson.code()
+    assert [(c.text, c.folded, c.role) for c in code] == [("x = 1", True, "block"), ("y = x + 1", True, "block"),
+                                                          ("print(y)\n# Output: 2", False, "block")]
+    text = [c.text for c in lesson.cells if c.kind == "markdown"]
+    assert text[1].startswith("**Set-up from Lesson 4**") and "It reads the data." in text[1]
+    assert "And scales it." in text[2] and "After." in text[3]
+    assert "??? note" in source.for_page(page.read_text(encoding="utf-8"), lesson.name)  # Material folds it
 
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: p.stem)
