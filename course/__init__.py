@@ -9,6 +9,7 @@ Reading a lesson:
 
 Running it:
 
+- ``course.settings``: every setting, in one typed object (jobs, timeouts, paths, keyed versions);
 - ``course.data``: locate and verify the dataset;
 - ``course.environment``: the environment of every kernel the pool starts, fixed by the pool;
 - ``course.cache``: cache keys from everything a result depends on;

@@ -15,10 +15,10 @@ import platform
 from functools import lru_cache
 from pathlib import Path
 
-from course import ROOT
+from course import ROOT, settings
 
-CACHE_DIR = ROOT / ".cache" / "build"
-LIBRARIES = ("torch", "pandas", "numpy", "matplotlib")
+CACHE_DIR = settings.CACHE_DIR
+LIBRARIES = settings.KEYED_LIBRARIES
 
 
 @lru_cache(maxsize=None)

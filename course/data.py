@@ -16,12 +16,11 @@ from __future__ import annotations
 import contextlib
 import csv
 import hashlib
-import os
 import shutil
 import tempfile
 from pathlib import Path
 
-from course import ROOT
+from course import ROOT, settings
 
 FILENAME = "indian_ipo.csv"
 URL = "https://datatweets.com/datasets/indian_ipo.csv"
@@ -39,7 +38,7 @@ COLUMNS = [
     "Listing_Gains",
 ]
 ROWS = 319
-ENV_VAR = "IPO_DATA_DIR"
+ENV_VAR = settings.DATA_VARIABLE
 SHARED_DIR = ROOT.parent / "shared" / "data"
 DOWNLOAD_DIR = ROOT / ".cache" / "data"
 
@@ -117,9 +116,9 @@ def _download() -> Path:
 
 def dataset_path() -> Path:
     """Find the dataset, verify its hash, and return its path."""
-    env_dir = os.environ.get(ENV_VAR)
+    env_dir = settings.current().data_dir
     if env_dir:
-        return verify(Path(env_dir) / FILENAME)
+        return verify(env_dir / FILENAME)
     if SHARED_DIR.is_dir():
         return verify(SHARED_DIR / FILENAME)
     cached = DOWNLOAD_DIR / FILENAME

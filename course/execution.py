@@ -16,6 +16,8 @@ fails is tried again. Settings, all from the environment:
 - ``COURSE_JOBS``: how many items execute at once; default: the cores this process may use.
 - ``COURSE_CELL_TIMEOUT``: seconds a cell may run (default 300); a job may set its own.
 
+(Both are read by ``course.settings``, the one place settings come from.)
+
 A cell that raises, runs past its timeout, or whose kernel dies (killed, out of memory) stops the
 build with the place the job gives it (file and line); the other items are stopped too.
 
@@ -33,20 +35,18 @@ nothing.
 from __future__ import annotations
 
 import logging
-import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from course import ROOT, cache, data, store
+from course import ROOT, cache, data, settings, store
 from course.environment import job_env
 
 # asyncio is imported where the pool runs, not here: a warm build executes nothing and skips it.
 
 REPORT = cache.CACHE_DIR / "execution.json"
 RUNS = cache.CACHE_DIR / "runs"  # one record per executed item key: its time and peak memory
-DEFAULT_CELL_TIMEOUT = 300
 DEFAULT_SECONDS = 20.0  # what an item never timed before is expected to take
 KERNEL_START_TRIES = 3
 KINDS = ("lesson",)
@@ -60,25 +60,15 @@ class ExecutionError(RuntimeError):
 # --- settings -------------------------------------------------------------------------------
 
 
-def cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not Linux
-        return os.cpu_count() or 1
+cores = settings.cores
 
 
 def jobs() -> int:
     """How many items execute at once: ``$COURSE_JOBS``, else the number of cores."""
-    value = os.environ.get("COURSE_JOBS", "").strip()
-    if value:
-        try:
-            n = int(value)
-        except ValueError:
-            raise ExecutionError(f"COURSE_JOBS must be a whole number, not {value!r}") from None
-        if n < 1:
-            raise ExecutionError(f"COURSE_JOBS must be at least 1, not {n}")
-        return n
-    return cores()
+    try:
+        return settings.current().jobs
+    except settings.SettingsError as exc:
+        raise ExecutionError(str(exc)) from None
 
 
 def threads(n_jobs: int | None = None) -> int:
@@ -94,8 +84,10 @@ def threads(n_jobs: int | None = None) -> int:
 
 
 def cell_timeout() -> int:
-    value = os.environ.get("COURSE_CELL_TIMEOUT", "").strip()
-    return int(value) if value else DEFAULT_CELL_TIMEOUT
+    try:
+        return settings.current().cell_timeout
+    except settings.SettingsError as exc:
+        raise ExecutionError(str(exc)) from None
 
 
 # --- items ----------------------------------------------------------------------------------

@@ -11,11 +11,11 @@ import platform
 from functools import lru_cache
 from pathlib import Path
 
-from course import ROOT, data, prose
+from course import ROOT, data, prose, settings
 
 DOCS = ROOT / "docs"
 LESSONS = DOCS / "lessons"
-VERIFIED_LIBRARIES = ("torch", "pandas", "numpy", "matplotlib")
+VERIFIED_LIBRARIES = settings.VERIFIED_LIBRARIES
 
 
 class PageError(RuntimeError):

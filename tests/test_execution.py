@@ -9,7 +9,7 @@ import time
 import nbformat
 import pytest
 
-from course import execution
+from course import execution, settings
 from tests import scratch
 
 
@@ -58,7 +58,7 @@ def test_the_cell_timeout_has_a_default_an_override_and_a_lesson_setting(monkeyp
 
     job = runs.LessonRun(scratch.SMALL_COURSE / "docs" / "lessons" / "01-counting.md")
     monkeypatch.delenv("COURSE_CELL_TIMEOUT", raising=False)
-    assert job.timeout() == execution.DEFAULT_CELL_TIMEOUT == 300
+    assert job.timeout() == settings.DEFAULT_CELL_TIMEOUT == 300
     monkeypatch.setenv("COURSE_CELL_TIMEOUT", "45")
     assert job.timeout() == 45
     job.lesson.text = job.lesson.text.replace("description: Count", "cell_timeout: 900\ndescription: Count")

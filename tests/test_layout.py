@@ -60,3 +60,27 @@ def test_the_package_docstring_names_every_module_once():
 
     named = re.findall(r"``course\.(\w+)``", course.__doc__)
     assert sorted(named) == MODULES
+
+
+def test_every_setting_is_in_the_one_table_and_read_in_one_place():
+    """``course.settings.Settings`` is the one place a setting comes from: the table of
+    docs/contributing.md lists each of its fields with its default, and no other module of
+    ``course/`` reads one from the environment."""
+    import dataclasses
+    import re
+
+    from course import settings
+
+    text = (ROOT / "docs" / "contributing.md").read_text(encoding="utf-8")
+    section = text.split("## Settings\n", 1)[1].split("\n## ", 1)[0]
+    listed = re.findall(r"^\| `(\w+)` \|", section, re.M)
+    assert listed == [f.name for f in dataclasses.fields(settings.Settings)]
+    for variable in ("COURSE_JOBS", "COURSE_CELL_TIMEOUT", settings.DATA_VARIABLE):
+        assert f"`{variable}`" in section
+    for library in (*settings.KEYED_LIBRARIES, *settings.EXECUTION_STACK):
+        assert library in section
+    readers = {path.name for path in (ROOT / "course").glob("*.py") if path.name != "settings.py"
+               if re.search(r"(environ\.get\(|environ\[|getenv\()\s*(\"(COURSE_JOBS|COURSE_CELL_TIMEOUT|IPO_DATA_DIR)\"|"
+                            r"[\w.]*(ENV_VAR|DATA_VARIABLE))",
+                            path.read_text(encoding="utf-8"))}
+    assert readers == set(), f"{readers} read a setting from the environment: read settings.current()"
