@@ -64,11 +64,16 @@ markdown_extensions:
 RUN_ALL_SNIPPETS = """\
 import os, sys
 from pathlib import Path
-from course import snippets
+from course import snippets, source
 from course.pytest_plugin import python_blocks
 os.chdir(sys.argv[1])
+lessons = {page.resolve() for page in source.pages()}
 for page in sorted(Path(sys.argv[2], "docs").rglob("*.md")):
     namespace = {"__name__": "__main__"}
+    if page.resolve() in lessons:  # a lesson: its run, as the build executes it
+        for cell in source.run_cells(source.read(page)):
+            snippets.run(cell.code, namespace, str(page), 1)
+        continue
     for block in python_blocks(page):
         snippets.run(block.code, namespace, str(page), block.lineno + 1)
 """

@@ -38,10 +38,16 @@ class Publication:
 
 def mkdocs_settings(config: Path = MKDOCS_YML) -> dict:
     """``mkdocs.yml`` as MkDocs reads it (its ``!ENV`` values resolved), for the course's code."""
+    import copy
+
+    return copy.deepcopy(_settings(Path(config).read_text(encoding="utf-8")))
+
+
+@lru_cache(maxsize=8)
+def _settings(text: str) -> dict:  # read once per text of mkdocs.yml
     from mkdocs.utils.yaml import yaml_load
 
-    with open(config, encoding="utf-8") as stream:
-        return yaml_load(stream) or {}
+    return yaml_load(text) or {}
 
 
 @lru_cache(maxsize=None)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from course import ROOT
@@ -75,9 +76,13 @@ def _nav_pages(nav) -> list[str]:
 
 
 def read(page: Path) -> Lesson:
+    return _read(Path(page), Path(page).read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=128)
+def _read(page: Path, text: str) -> Lesson:  # once per page text: a build asks for it often
     from course import prose
 
-    text = Path(page).read_text(encoding="utf-8")
     meta, _ = prose.front_matter(text)
     title = TITLE.search(text)
     where = Path(page).relative_to(ROOT) if Path(page).is_relative_to(ROOT) else page

@@ -24,8 +24,10 @@ and the number.
 from __future__ import annotations
 
 import re
+import copy
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 from typing import Iterator
@@ -107,6 +109,12 @@ class Scan:
 
 def front_matter(text: str) -> tuple[dict, int]:
     """The page's YAML front matter and the number of lines it takes (0 if none)."""
+    meta, lines = _front_matter(text)  # read once per text (a build asks for it often)
+    return copy.deepcopy(meta), lines
+
+
+@lru_cache(maxsize=128)
+def _front_matter(text: str) -> tuple[dict, int]:
     lines = text.splitlines()
     if not lines or lines[0].strip() != "---":
         return {}, 0
@@ -126,6 +134,11 @@ def literals_of(text: str) -> list[str]:
 
 def page_prose(text: str) -> list[tuple[int, str]]:
     """``(line number, line)`` for every line of a page a reader sees as text, not as code."""
+    return list(_page_prose(text))
+
+
+@lru_cache(maxsize=128)
+def _page_prose(text: str) -> tuple[tuple[int, str], ...]:
     from course import reader
 
     lines = text.splitlines()
@@ -154,7 +167,7 @@ def page_prose(text: str) -> list[tuple[int, str]]:
                         kept, rest, comment = kept + rest[:begin] + " " * 4, rest[begin + 4 :], True
             line = kept.ljust(len(line))
         out.append((index + 1, line))
-    return out
+    return tuple(out)
 
 
 def _blank(text: str, start: int, end: int) -> str:
