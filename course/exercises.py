@@ -454,18 +454,20 @@ def as_download(cell, new_markdown_cell):
 
 
 def reference_check(check_source: str) -> str:
-    """The lines the build appends to a solution cell: its exercise's check calls, each with
-    ``reference=True``, so the executed solution says whether its own answer passes."""
+    """The proof cell the run adds after a solution: the exercise's whole check block (what it
+    computes before its ``check`` calls too), each ``check`` call with ``reference=True``, so the
+    executed solution says whether its own answer passes."""
     import ast
 
-    calls = []
-    for statement in ast.parse(check_source).body:
-        call = getattr(statement, "value", None)
-        if isinstance(statement, ast.Expr) and isinstance(call, ast.Call) and getattr(call.func, "id", "") == "check":
-            args = [ast.get_source_segment(check_source, a) for a in call.args[:2]]
-            args += [ast.get_source_segment(check_source, k) for k in call.keywords if k.arg in ("digits", "tol")]
-            calls.append(f"check({', '.join(args)}, reference=True)\n# Output: {REFERENCE_PASSES}")
-    return "# The exercise's check, on this solution's answer:\n" + "\n".join(calls) if calls else ""
+    lines = check_source.splitlines()
+    calls = [statement.value for statement in ast.parse(check_source).body
+             if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call)
+             and getattr(statement.value.func, "id", "") == "check"]
+    for call in reversed(calls):
+        row, col = call.end_lineno - 1, call.end_col_offset - 1  # the closing parenthesis
+        head = lines[row][:col].rstrip()
+        lines[row] = head + (" " if head.endswith(",") else ", ") + "reference=True)" + lines[row][col + 1:]
+    return "# The exercise's check, on this solution's answer:\n" + "\n".join(lines) if calls else ""
 
 
 def proven_in_build(lesson, plan, run_cells) -> Proof:

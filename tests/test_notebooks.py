@@ -295,10 +295,11 @@ def test_the_build_proves_every_exercise_and_names_the_line_that_fails():
     lesson = source.read(page)
     plan = source.run_cells(lesson)
     good = {"starter": "", "check": "Not yet: replace each ... in the cell above with your answer\n",
-            "proof": exercises.REFERENCE_PASSES + "\n"}
+            "proof": exercises.REFERENCE_PASSES + "\n", "alternative": exercises.ALTERNATIVE_PASSES + "\n",
+            "wrong": exercises.WRONG_FAILS + "\n"}
     cells = [_said(good.get(p.role, "")) for p in plan]
     proof = exercises.proven_in_build(lesson, plan, cells)
-    assert (proof.exercises, proof.solutions_pass, proof.starters_fail, proof.problems) == (1, 1, 1, [])
+    assert proof.counts() == [1, 1, 1, 1, 2] and proof.problems == []
 
     line = {c.role: c.line for c in lesson.code()}
     for role, said, problem in [
@@ -310,8 +311,10 @@ def test_the_build_proves_every_exercise_and_names_the_line_that_fails():
         ("proof", "The reference solution does NOT pass this check.\n",
          "this solution does not pass its exercise's check; it printed 'The reference solution does NOT pass "
          "this check.'"),
+        ("alternative", "This other right answer does NOT pass the exercise's check: the check rejects it.\n",
+         "This other right answer does NOT pass the exercise's check: the check rejects it."),
     ]:
         bad = [_said(said) if p.role == role else c for p, c in zip(plan, cells)]
-        at = line["check" if role == "check" else "solution"]
+        at = line["check" if role == "check" else "alternative" if role == "alternative" else "solution"]
         assert exercises.proven_in_build(lesson, plan, bad).problems == [
             f"{source.relative(page)}:{at}: {problem}"]
