@@ -4,7 +4,7 @@
   grid of inputs from -6 to 6 (made in the lesson's figure block);
 - ``bce-loss``: the binary cross-entropy of one IPO as a function of the logit, for each label
   (the lesson's ``nn.BCEWithLogitsLoss`` without averaging, on the same grid), with ln 2 at logit 0
-  and the band of the lesson's untrained ``model``'s ``logits`` on the training rows, labelled
+  and the band of the lesson's untrained ``model``'s ``logits`` on the development rows, labelled
   with its ``loss``.
 """
 
