@@ -2,7 +2,9 @@
 
 - ``class-balance``: how many IPOs listed with and without a gain, from the lesson's
   ``df["Listing_Gains"].value_counts()``;
-- ``training-loop``: the five-step training cycle, in plain words (a diagram: no data).
+- ``training-loop``: the five-step training cycle of Lesson 4 (a batch as tensors, forward pass, loss,
+  clear the old gradients and backpropagate, optimizer step, then back to the next batch), in plain
+  words (a diagram: no data).
 """
 
 from __future__ import annotations
@@ -45,13 +47,13 @@ def training_loop(theme: Theme):
     from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
     stages = [  # plain words, and the lesson that teaches each step
-        ("1 Data to tensors", "a batch of IPOs,\nsix numbers each", "Lesson 2"),
+        ("1 Data to tensors", "the next batch:\na few IPOs, six\nnumbers each, and\ntheir targets", "Lesson 2"),
         ("2 Forward pass", "the model guesses\neach IPO's chance\nof a gain", "Lesson 3"),
         ("3 Loss", "one number: how\nwrong the guesses\nare", "Lesson 3"),
-        ("4 Backpropagation", "which way to move\neach weight to\nlower the loss", "Lesson 2"),
+        ("4 Backpropagation", "clear the old\ngradients, then find\nwhich way to move\neach weight", "Lesson 2"),
         ("5 Optimizer step", "move every weight\na little that way", "Lesson 4"),
     ]
-    # Two rows, read as a cycle: 1 -> 2 -> 3 on top, down to 4, back left to 5, up to 2 again.
+    # Two rows, read as a cycle: 1 -> 2 -> 3 on top, down to 4, back left to 5, then left and up to 1.
     width, height, gap, margin = 3.25, 2.7, 0.45, 0.2
     slot = [margin + i * (width + gap) for i in range(3)]
     top, bottom = 3.9, 0.3
@@ -84,12 +86,14 @@ def training_loop(theme: Theme):
     arrow((slot[1] + width + 0.03, mid_top), (slot[2] - 0.03, mid_top))  # 2 -> 3
     arrow((slot[2] + width / 2, top - 0.03), (slot[2] + width / 2, bottom + height + 0.03))  # 3 -> 4
     arrow((slot[2] - 0.03, mid_bottom), (slot[1] + width + 0.03, mid_bottom))  # 4 -> 5
-    # the loop: the optimizer step feeds the updated model into the next forward pass
-    arrow((slot[1] + width / 2, bottom + height + 0.03), (slot[1] + width / 2, top - 0.03),
+    # the loop: after the optimizer step, the next batch goes through the updated model
+    arrow((slot[1] - 0.03, mid_bottom), (slot[0] + width / 2, top - 0.03),
+          connectionstyle="angle,angleA=180,angleB=90,rad=0",
           color=theme.accent2, linewidth=2.0, linestyle="--", mutation_scale=18)
-    ax.text(slot[0] + width / 2, mid_bottom, "repeat with the\nupdated weights:\none pass over all\n"
-            "the training rows\nis an epoch", ha="center", va="center", color=theme.accent2, linespacing=1.3,
-            fontsize=10)
+    ax.text(slot[0] + width / 2 + 0.12, mid_bottom + 0.5, "next batch", ha="left", va="center",
+            color=theme.accent2, fontweight="bold", fontsize=10)
+    ax.text(slot[0] + width / 2, bottom + 0.55, "one pass over all the\ntraining rows is an epoch",
+            ha="center", va="center", color=theme.accent2, linespacing=1.3, fontsize=10)
     ax.text(x_max / 2, y_max - 0.3, "One step of training; many steps make an epoch",
             ha="center", va="center", color=theme.muted, fontsize=10)
     return fig
