@@ -464,7 +464,8 @@ def reference_check(check_source: str) -> str:
              if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call)
              and getattr(statement.value.func, "id", "") == "check"]
     for call in reversed(calls):
-        row, col = call.end_lineno - 1, call.end_col_offset - 1  # the closing parenthesis
+        row = call.end_lineno - 1  # the closing parenthesis (ast counts UTF-8 bytes, not characters)
+        col = len(lines[row].encode("utf-8")[: call.end_col_offset - 1].decode("utf-8"))
         head = lines[row][:col].rstrip()
         lines[row] = head + (" " if head.endswith(",") else ", ") + "reference=True)" + lines[row][col + 1:]
     return "# The exercise's check, on this solution's answer:\n" + "\n".join(lines) if calls else ""

@@ -443,8 +443,9 @@ def with_hint(check_code: str, hint: str, where: str) -> str:
     for call in reversed(calls):
         if any(k.arg == "hint" for k in call.keywords) or len(call.args) > 2:
             raise SourceError(f"{where}: the hint of a check is the exercise's ??? tip \"Hint\"; do not pass one")
-        row, col = call.end_lineno - 1, call.end_col_offset - 1  # the closing parenthesis
+        row = call.end_lineno - 1  # the closing parenthesis (ast counts UTF-8 bytes, not characters)
         line = lines[row]
+        col = len(line.encode("utf-8")[: call.end_col_offset - 1].decode("utf-8"))
         head = line[:col].rstrip()
         joiner = " " if head.endswith(",") else ", "
         lines[row] = head + f"{joiner}hint={hint!r})" + line[col + 1:]

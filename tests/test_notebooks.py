@@ -318,3 +318,12 @@ def test_the_build_proves_every_exercise_and_names_the_line_that_fails():
         at = line["check" if role == "check" else "alternative" if role == "alternative" else "solution"]
         assert exercises.proven_in_build(lesson, plan, bad).problems == [
             f"{source.relative(page)}:{at}: {problem}"]
+
+
+def test_a_hint_and_a_proof_are_added_to_checks_with_text_beyond_ascii():
+    """ast counts columns in UTF-8 bytes: a hint such as "a × b" must not shift the parenthesis."""
+    check = source.with_hint('check((a, b), "eA==")  # “both”', "Each layer has a × b weights", "w")
+    assert check == 'check((a, b), "eA==", hint=\'Each layer has a × b weights\')  # “both”'
+    proof = exercises.reference_check(check)
+    assert proof.splitlines()[1] == 'check((a, b), "eA==", hint=\'Each layer has a × b weights\', reference=True)  # “both”'
+    compile(proof, "<proof>", "exec")
