@@ -10,14 +10,21 @@ A block runs when its language, the first word of its info string, is Python (``
 ``py``): ``python title="x.py"`` runs like ``python``. A block that must not run says why on the
 line before its fence, as an HTML comment the reader of the page never sees:
 ``<!--pytest.mark.skip(reason="needs a GPU")-->``.
+
+A build reads each lesson several times over (its cells, its prose, its page as rendered), so
+the tokens of each text are kept in the build cache by the text's hash (``tokens``): a warm
+build reads them back instead of parsing again.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+
+from course import ROOT
 
 PYTHON = ("python", "py", "python3", "py3")
 MARK = re.compile(r"^<!--\s*(pytest\.mark\.\w+(?:\(.*\))?)\s*-->$", re.S)
@@ -48,10 +55,38 @@ def _parser():
     return MarkdownIt("commonmark").use(front_matter_plugin).use(admon_plugin).enable("table")
 
 
+PARSED = ROOT / ".cache" / "build" / "parsed"  # the tokens of each text parsed before, by its hash
+PARSED_KEPT = 400  # texts kept; the oldest go first (an author's old drafts pile up)
+
+
+@lru_cache(maxsize=1)
+def _parser_key() -> str:
+    import importlib.metadata
+
+    versions = ";".join(importlib.metadata.version(n) for n in ("markdown-it-py", "mdit-py-plugins"))
+    return hashlib.sha256(Path(__file__).read_bytes() + versions.encode()).hexdigest()
+
+
 @lru_cache(maxsize=64)
 def tokens(text: str) -> tuple:
-    """The block tokens of ``text``, each with its ``.map`` (0-based first line, end line)."""
-    return tuple(_parser().parse(text))
+    """The block tokens of ``text``, each with its ``.map`` (0-based first line, end line). A
+    text parsed before (by this reader and these parser versions) is read back from the build
+    cache: a warm build parses nothing."""
+    import pickle
+
+    from course import store
+
+    path = PARSED / store.key_name(hashlib.sha256((_parser_key() + text).encode()).hexdigest(), ".pickle")
+    try:
+        return pickle.loads(path.read_bytes())
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        pass
+    parsed = tuple(_parser().parse(text))
+    store.write(path, pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL))
+    kept = sorted(PARSED.glob("*.pickle"), key=lambda p: p.stat().st_mtime)
+    for stale in kept[: max(0, len(kept) - PARSED_KEPT)]:
+        stale.unlink(missing_ok=True)
+    return parsed
 
 
 class ReaderError(ValueError):

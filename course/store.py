@@ -1,7 +1,7 @@
 """The one store behind every cache of the build: atomic writes, reads, and eviction.
 
 Every result the build keeps (a lesson's run, its rendered notebooks, the execution report, the
-run-time records, the parsed imports of a file) is a file under ``.cache/build``, named by its key.
+run-time records, the parsed imports of a file, a page's parsed Markdown) is a file under ``.cache/build``, named by its key.
 A file is written at once (to a temporary name, then renamed), so that a reader, a parallel test
 worker or a second shard, sees the old content or the new, never half of it; and what no key
 names any more is evicted, so the cache holds one result per input.
