@@ -111,6 +111,8 @@ def assemble(lesson: source.Lesson, record: dict, download: bool):
         if cell.kind == "markdown":
             text = source.notebook_markdown(cell.text, values, base, attachments,
                                             None if download else f"../../figures/{lesson.name}/")
+            if not text.strip():  # text for the page alone
+                continue
             if not title_done and text.startswith("# "):
                 title, _, rest = text.partition("\n")
                 nb.cells.append(markdown(title))

@@ -353,6 +353,8 @@ def for_page(markdown: str, lesson_name: str) -> str:
 ADMONITION = re.compile(r'^(?P<indent>[ \t]*)(?P<marker>!!!|\?\?\?\+?)[ \t]+(?P<kind>[\w-]+)(?:[ \t]+"(?P<title>[^"]*)")?[ \t]*$')
 LINK = re.compile(r"\]\((?P<target>(?!https?:|mailto:|#|attachment:|data:)[^)\s]+?\.md)(?P<anchor>#[^)\s]*)?\)")
 MARK_LINE = re.compile(r"^\s*<!--\s*pytest\.mark\..*-->\s*$", re.M)
+# Text for the page alone (how to reach the notebook, say): left out of the notebooks.
+PAGE_ONLY = re.compile(r"^[ \t]*<!--\s*page only\s*-->[ \t]*\n.*?^[ \t]*<!--\s*/page only\s*-->[ \t]*$\n?", re.M | re.S)
 
 
 def admonitions_for_jupyter(text: str) -> str:
@@ -396,7 +398,7 @@ def notebook_markdown(text: str, values: dict[str, str], base: str, attachments:
     with its caption under it (as its attached image; or, with ``figures_at``, the site's folder of
     the lesson's figures, as the site's light and dark files), links to the site (``base``: the
     site's address, or a relative one that works from the notebook's page on the site)."""
-    text = MARK_LINE.sub("", text)
+    text = PAGE_ONLY.sub("", MARK_LINE.sub("", text))
     text = prose.INLINE.sub(lambda m: values.get(m["expr"], m.group(0)), text)
 
     def figure(m):

@@ -327,3 +327,11 @@ def test_a_hint_and_a_proof_are_added_to_checks_with_text_beyond_ascii():
     proof = exercises.reference_check(check)
     assert proof.splitlines()[1] == 'check((a, b), "eA==", hint=\'Each layer has a × b weights\', reference=True)  # “both”'
     compile(proof, "<proof>", "exec")
+
+
+def test_text_for_the_page_alone_is_left_out_of_the_notebooks():
+    text = ("Set up first.\n\n<!-- page only -->\nThe **Download** button at the top of this page.\n"
+            "<!-- /page only -->\n\nThen read on.")
+    shown = source.notebook_markdown(text, {}, "", {})
+    assert "Download" not in shown and "page only" not in shown
+    assert "Set up first." in shown and "Then read on." in shown
