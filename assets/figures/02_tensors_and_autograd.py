@@ -1,8 +1,8 @@
 """Figures of Lesson 2 - Tensors and Autograd, drawn by the lesson's own run.
 
 - ``feature-scales``: every IPO's six feature values, raw and standardised (strip plots), from the
-  lesson's ``X`` and ``X_std`` (standardised with all rows' statistics, as the lesson does) and
-  its ``feature_cols``;
+  lesson's ``X`` and ``X_std`` (the 255 development rows, standardised with their own
+  statistics) and its ``feature_cols``;
 - ``computation-graph``: the graph autograd records for ``L = (w * x + b) ** 2``, from the
   lesson's ``x``, ``w``, ``b``, ``z`` and ``L``: the values of the forward pass, the names of the
   operations autograd recorded, the gradients ``L.backward()`` left in ``w.grad`` and ``b.grad``
