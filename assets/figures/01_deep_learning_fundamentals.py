@@ -1,7 +1,7 @@
 """Figures of Lesson 1 - Deep Learning Fundamentals, drawn by the lesson's own run.
 
-- ``class-balance``: how many IPOs listed with and without a gain, from the lesson's
-  ``df["Listing_Gains"].value_counts()``;
+- ``class-balance``: how many development IPOs listed with and without a gain, from the lesson's
+  ``dev_df["Listing_Gains"].value_counts()``;
 - ``training-loop``: the five-step training cycle of Lesson 4 (a batch as tensors, forward pass, loss,
   clear the old gradients and backpropagate, optimizer step, then back to the next batch), in plain
   words (a diagram: no data).
@@ -35,7 +35,7 @@ def class_balance(theme: Theme, counts):
             fontweight="bold",
         )
     ax.set_ylabel("Number of IPOs")
-    ax.set_title(f"Listing_Gains in {total} Indian IPOs")
+    ax.set_title(f"Listing_Gains in the {total} development IPOs")
     ax.set_ylim(0, max(heights) * 1.18)
     ax.spines[["top", "right"]].set_visible(False)
     return fig
