@@ -80,7 +80,7 @@ def computation_graph(theme: Theme, values: dict, grads: dict, ops: dict, x_grad
     val, grad, op = values, grads, ops
     # name: (centre x, centre y, title, value line, gradient line)
     nodes = {
-        "x": (1.0, 3.0, "input x", f"= {_num(val['x'])}", f"x.grad is {x_grad}"),
+        "x": (1.0, 3.0, "leaf x (no grad)", f"= {_num(val['x'])}", f"x.grad is {x_grad}"),
         "w": (1.0, 1.5, "leaf w", f"= {_num(val['w'])}  (requires_grad)", f"dL/dw = {_num(grad['w'])}"),
         "b": (4.4, 3.85, "leaf b", f"= {_num(val['b'])}  (requires_grad)", None),
         "wx": (4.4, 2.25, op["wx"], f"w * x = {_num(val['wx'])}", f"dL/d(w*x) = {_num(grad['wx'])}"),
