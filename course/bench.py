@@ -5,7 +5,9 @@ Everything runs in a scratch copy of the project, each measurement the median of
 - cold build (build cache cleared), against a plain mkdocs-material build of the same Markdown
   plus the lessons' own compute (each lesson's run, the code the build executes, as one plain
   Python script, one after another); and the cold build's item-seconds (its execution report: the
-  time of each lesson's run, summed) against that compute;
+  time of each lesson's run, summed) against that compute, with the default pool (two kernels
+  share the two cores, so each runs slower) and with one job (each lesson alone, as the scripts
+  run: the measure of what executing each lesson once costs, kernel start included);
 - warm rebuild (nothing changed), against the plain build;
 - one-lesson edit (one block of a lesson changed: that lesson runs again), and a prose edit (a
   sentence changed: nothing runs), for reference;
@@ -238,12 +240,14 @@ def main() -> None:
         lesson = project / "docs" / "lessons" / source.pages()[0].name
         item_seconds = []
 
-        def cold(_):
+        def cold(_, jobs=None, seconds_of=item_seconds):
             shutil.rmtree(project / ".cache", ignore_errors=True)
-            seconds = run(build, project, env)
+            seconds = run(build, project, env if jobs is None else {**env, "COURSE_JOBS": str(jobs)})
             report = json.loads((project / ".cache" / "build" / "execution.json").read_text(encoding="utf-8"))
-            item_seconds.append(sum(row["seconds"] or 0 for row in report["items"]))
+            seconds_of.append(sum(row["seconds"] or 0 for row in report["items"]))
             return seconds
+
+        one_job_items = []  # one lesson at a time: the runs' own cost, without two kernels sharing the cores
 
         def edit_one(i):  # a block's code: its lesson runs again
             text = lesson.read_text(encoding="utf-8").replace("## Practice exercises", (
@@ -270,11 +274,13 @@ def main() -> None:
         t = {}
         t["plain"] = median(runs, lambda _: run(build, plain, env))
         t["compute"] = median(runs, lessons_compute)
+        t["cold_one_job"] = median(runs, lambda i: cold(i, jobs=1, seconds_of=one_job_items))
         t["cold"] = median(runs, cold)
         t["warm"] = median(runs, lambda _: run(build, project, env))
         t["edit"] = median(runs, edit_one)
         t["prose"] = median(runs, edit_prose)
         t["items"] = statistics.median(item_seconds)
+        t["items_one_job"] = statistics.median(one_job_items)
         t["import"] = median(runs, lambda _: run([py, "-c", "import torch, pandas"], project, env))
         t["snippets_floor"] = median(
             runs, lambda _: run([py, "-c", RUN_ALL_SNIPPETS, str(scratch_data), str(project)], project, env)
@@ -291,7 +297,9 @@ def main() -> None:
     rows = [
         ("cold build", t["cold"], "plain build + lessons' compute", t["plain"] + t["compute"], GOALS["cold"]),
         ("warm rebuild", t["warm"], "plain mkdocs-material build", t["plain"], GOALS["warm"]),
-        ("cold item-seconds", t["items"], "lessons' runs as scripts", t["compute"], GOALS["items"]),
+        ("cold item-seconds", t["items"], "lessons' runs as scripts", t["compute"], None),
+        ("  with one job", t["items_one_job"], "lessons' runs as scripts", t["compute"], GOALS["items"]),
+        ("cold, one job", t["cold_one_job"], "plain build + lessons' compute", t["plain"] + t["compute"], None),
         ("one-lesson edit", t["edit"], "plain mkdocs-material build", t["plain"], None),
         ("prose edit", t["prose"], "plain mkdocs-material build", t["plain"], None),
         ("snippet tests", t["snippets"], "all snippets in one process", t["snippets_floor"], GOALS["snippets"]),
