@@ -47,7 +47,7 @@ def training_loop(theme: Theme):
     from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
     stages = [  # plain words, and the lesson that teaches each step
-        ("1 Data to tensors", "the next batch:\na few IPOs, six\nnumbers each, and\ntheir targets", "Lesson 2"),
+        ("1 Data to tensors", "the next batch:\na few IPOs, six\nnumbers each, and\ntheir targets", "Lessons 2 & 4"),
         ("2 Forward pass", "the model guesses\neach IPO's chance\nof a gain", "Lesson 3"),
         ("3 Loss", "one number: how\nwrong the guesses\nare", "Lesson 3"),
         ("4 Backpropagation", "clear the old\ngradients, then find\nwhich way to move\neach weight", "Lesson 2"),
