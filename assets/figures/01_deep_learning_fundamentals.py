@@ -94,6 +94,6 @@ def training_loop(theme: Theme):
             color=theme.accent2, fontweight="bold", fontsize=10)
     ax.text(slot[0] + width / 2, bottom + 0.55, "one pass over all the\ntraining rows is an epoch",
             ha="center", va="center", color=theme.accent2, linespacing=1.3, fontsize=10)
-    ax.text(x_max / 2, y_max - 0.3, "One step of training; many steps make an epoch",
+    ax.text(x_max / 2, y_max - 0.3, "One step of training; an epoch is every batch once",
             ha="center", va="center", color=theme.muted, fontsize=10)
     return fig
