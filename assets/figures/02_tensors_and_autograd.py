@@ -5,7 +5,8 @@
   statistics) and its ``feature_cols``;
 - ``computation-graph``: the graph autograd records for ``L = (w * x + b) ** 2``, from the
   lesson's ``x``, ``w``, ``b``, ``z`` and ``L``: the values of the forward pass, the names of the
-  operations autograd recorded, the gradients ``L.backward()`` left in ``w.grad`` and ``b.grad``
+  backward nodes (``grad_fn``) autograd recorded for each result and the ``AccumulateGrad`` at
+  ``w`` and ``b``, the gradients ``L.backward()`` left in ``w.grad`` and ``b.grad``
   (``x.grad`` is ``None``), and the gradients of the intermediate results, which the lesson's
   figure block asks autograd for on the same forward pass.
 """
@@ -78,52 +79,59 @@ def computation_graph(theme: Theme, values: dict, grads: dict, ops: dict, x_grad
     from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
     val, grad, op = values, grads, ops
-    # name: (centre x, centre y, title, value line, gradient line)
+    c0, c1, c2, c3 = 1.0, 4.5, 8.0, 11.5  # the centres of the four columns of boxes
+    # name: (centre x, centre y, the lines in the box (the first in bold), the gradient line below it)
     nodes = {
-        "x": (1.0, 3.0, "leaf x (no grad)", f"= {_num(val['x'])}", f"x.grad is {x_grad}"),
-        "w": (1.0, 1.5, "leaf w", f"= {_num(val['w'])}  (requires_grad)", f"dL/dw = {_num(grad['w'])}"),
-        "b": (4.4, 3.85, "leaf b", f"= {_num(val['b'])}  (requires_grad)", None),
-        "wx": (4.4, 2.25, op["wx"], f"w * x = {_num(val['wx'])}", f"dL/d(w*x) = {_num(grad['wx'])}"),
-        "z": (7.8, 2.25, op["z"], f"z = w*x + b = {_num(val['z'])}", f"dL/dz = {_num(grad['z'])}"),
-        "L": (11.1, 2.25, op["L"], f"L = z**2 = {_num(val['L'])}", f"dL/dL = {_num(grad['L'])}"),
+        "x": (c0, 3.0, [f"leaf x = {_num(val['x'])}", "no requires_grad"], f"x.grad is {x_grad}"),
+        "w": (c0, 1.5, [f"leaf w = {_num(val['w'])}", "requires_grad"],
+              f"AccumulateGrad: w.grad = {_num(grad['w'])}"),
+        "b": (c1, 3.95, [f"leaf b = {_num(val['b'])}", "requires_grad"], None),
+        "wx": (c1, 2.25, [f"w * x = {_num(val['wx'])}", "grad_fn:", op["wx"]], f"dL/d(w*x) = {_num(grad['wx'])}"),
+        "z": (c2, 2.25, [f"z = w*x + b = {_num(val['z'])}", "grad_fn:", op["z"]], f"dL/dz = {_num(grad['z'])}"),
+        "L": (c3, 2.25, [f"L = z**2 = {_num(val['L'])}", "grad_fn:", op["L"]], f"dL/dL = {_num(grad['L'])}"),
     }
     edges = [("x", "wx"), ("w", "wx"), ("wx", "z"), ("b", "z"), ("z", "L")]
-    width, height = 2.6, 0.9
+    width, line = 2.7, 0.36  # a box's width, and the height of one line of text in it
+
+    def height(name):
+        return line * len(nodes[name][2]) + 0.18
 
     fig, ax = plt.subplots(figsize=(11, 4.6))
-    ax.set_xlim(-0.4, 12.6)
+    ax.set_xlim(-0.5, 13.0)
     ax.set_ylim(0.3, 4.8)
     ax.axis("off")
-    for name, (cx, cy, title, value, gradient) in nodes.items():
+    for name, (cx, cy, lines, gradient) in nodes.items():
         edge = theme.muted if name == "x" else theme.accent
+        h = height(name)
         ax.add_patch(
             FancyBboxPatch(
-                (cx - width / 2, cy - height / 2), width, height,
+                (cx - width / 2, cy - h / 2), width, h,
                 boxstyle="round,pad=0.02,rounding_size=0.12",
                 facecolor=theme.box, edgecolor=edge, linewidth=1.6,
             )
         )
-        ax.text(cx, cy + 0.17, title, ha="center", va="center", fontsize=10, fontweight="bold",
-                color=theme.muted if name == "x" else theme.fg)
-        ax.text(cx, cy - 0.19, value, ha="center", va="center", fontsize=9.5, color=theme.fg)
+        for i, text in enumerate(lines):
+            ax.text(cx, cy + line * ((len(lines) - 1) / 2 - i), text, ha="center", va="center",
+                    fontsize=10 if i == 0 else 9.5, fontweight="bold" if i == 0 else "normal",
+                    color=theme.muted if name == "x" else theme.fg)
         if gradient:
-            ax.text(cx, cy - height / 2 - 0.22, gradient, ha="center", va="center", fontsize=10,
+            ax.text(cx, cy - h / 2 - 0.22, gradient, ha="center", va="center", fontsize=10,
                     color=theme.muted if name == "x" else theme.accent2, fontweight="bold")
     # b's gradient sits beside its box, clear of the arrow to the addition
     bx, by = nodes["b"][:2]
-    ax.text(bx - width / 2 - 0.15, by, f"dL/db = {_num(grad['b'])}", ha="right", va="center",
-            fontsize=10, color=theme.accent2, fontweight="bold")
+    ax.text(bx - width / 2 - 0.15, by, f"AccumulateGrad:\nb.grad = {_num(grad['b'])}", ha="right",
+            va="center", fontsize=10, color=theme.accent2, fontweight="bold")
     for a, b in edges:
         sx, sy = nodes[a][:2]
         ex, ey = nodes[b][:2]
         if a == "b":  # down into the top of the addition
-            start, end = (sx + width / 2, sy), (ex - 0.4, ey + height / 2 + 0.04)
+            start, end = (sx + width / 2, sy), (ex - 0.4, ey + height(b) / 2 + 0.04)
         else:
             start, end = (sx + width / 2, sy), (ex - width / 2, ey)
         ax.add_patch(FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=15,
                                      color=theme.fg, linewidth=1.3))
-    ax.text(10.2, 4.3, "forward pass: values flow\nleft to right along the arrows", ha="center",
+    ax.text(c3 - 1.0, 4.3, "forward pass: values flow\nleft to right along the arrows", ha="center",
             va="center", fontsize=10.5, color=theme.fg)
-    ax.text(7.8, 0.7, "backward(): the gradients dL/... flow right to left by the chain rule",
+    ax.text(c2, 0.7, "backward(): the gradients dL/... flow right to left by the chain rule",
             ha="center", va="center", fontsize=10.5, color=theme.accent2)
     return fig
