@@ -4,8 +4,8 @@
   lesson's ``wide_history``;
 - ``remedies``: validation loss of the too-wide network without a remedy, with dropout and with
   weight decay, from the lesson's ``wide_history``, ``dropout_history`` and ``wd_history``;
-- ``cross-validation``: the accuracy of every model the lesson cross-validates on each fold of the
-  development rows, from the lesson's ``cv``, with the mean and one standard deviation either side.
+- ``cross-validation``: every model's mean fold-by-fold difference from logistic regression, in
+  accuracy and in log loss, with its corrected 95% interval, from the lesson's ``differences``.
 
 The figures only plot what the lesson gives them. No figure uses the test rows: they are scored
 only in the lesson's final block.
@@ -13,7 +13,6 @@ only in the lesson's final block.
 
 from __future__ import annotations
 
-from course.charts import draw_cross_validation
 from course.figures import Theme, figure
 
 
@@ -84,8 +83,39 @@ def remedies(theme: Theme, val_losses):
 
 
 @figure("cross-validation")
-def cross_validation(theme: Theme, fold_accuracy, n_rows: int):
-    """``fold_accuracy``: model name -> its accuracy on each fold; ``n_rows``: the rows the folds
-    split. The majority class is drawn muted, the wide network without a remedy in the warning colour."""
-    return draw_cross_validation(theme, fold_accuracy, n_rows, baselines=("majority class",),
-                                 flagged=("wide, no remedy",))
+def cross_validation(theme: Theme, differences, n_folds: int):
+    """``differences``: measure -> {model name: (mean, low, high)}, each model's mean difference
+    from logistic regression over ``n_folds`` held-out folds and its corrected 95% interval; one
+    panel per measure. An interval that excludes 0 is drawn in the second accent colour with a
+    square, one that contains 0 in the main colour with a circle (the legend says which)."""
+    import matplotlib.pyplot as plt
+    from matplotlib.lines import Line2D
+
+    measures = list(differences)
+    names = list(differences[measures[0]])
+    fig, axes = plt.subplots(1, len(measures), figsize=(8.6, 1.9 + 0.42 * len(names)), sharey=True)
+    for ax, measure in zip(axes, measures):
+        lows = [differences[measure][n][1] for n in names]
+        highs = [differences[measure][n][2] for n in names]
+        for row, name in enumerate(names):
+            mean, low, high = differences[measure][name]
+            clear = low > 0 or high < 0
+            colour = theme.accent2 if clear else theme.accent
+            ax.plot([low, high], [row, row], color=colour, linewidth=2.5, solid_capstyle="butt")
+            ax.plot([mean], [row], "s" if clear else "o", color=colour, markersize=7)
+        ax.axvline(0, color=theme.muted, linestyle="--", linewidth=1.2)
+        span = max(highs) - min(lows)
+        ax.set_xlim(min(min(lows), 0) - 0.08 * span, max(max(highs), 0) + 0.08 * span)
+        better = "higher" if measure == "accuracy" else "lower"
+        ax.set_xlabel(f"{measure} minus logistic regression\n({better} is better)")
+        ax.grid(axis="x", alpha=0.25)
+        ax.spines[["top", "right"]].set_visible(False)
+    axes[0].set_yticks(range(len(names)), names)
+    axes[0].set_ylim(len(names) - 0.5, -0.5)  # first model at the top
+    handles = [Line2D([], [], color=theme.accent2, marker="s", linewidth=2.5, label="interval excludes 0"),
+               Line2D([], [], color=theme.accent, marker="o", linewidth=2.5, label="interval contains 0")]
+    fig.legend(handles=handles, loc="lower center", ncol=2, frameon=False, fontsize=9.5)
+    fig.suptitle(f"Mean difference over {n_folds} held-out folds, with its corrected 95% interval",
+                 fontsize=11.5)
+    fig.tight_layout(rect=(0, 0.08, 1, 1))
+    return fig
