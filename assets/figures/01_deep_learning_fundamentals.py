@@ -47,7 +47,7 @@ def training_loop(theme: Theme):
     from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
     stages = [  # plain words, and the lesson that teaches each step
-        ("1 Data to tensors", "the next batch:\na few IPOs, six\nnumbers each, and\ntheir targets", "Lessons 2 & 4"),
+        ("1 Next batch\n(as tensors)", "a few IPOs, six\nnumbers each, and\ntheir targets", "Lessons 2 & 4"),
         ("2 Forward pass", "the model guesses\neach IPO's chance\nof a gain", "Lesson 3"),
         ("3 Loss", "one number: how\nwrong the guesses\nare", "Lesson 3"),
         ("4 Backpropagation", "clear the old\ngradients, then find\nwhich way to move\neach weight", "Lesson 2"),
@@ -71,8 +71,10 @@ def training_loop(theme: Theme):
                 facecolor=theme.box, edgecolor=theme.accent, linewidth=1.6,
             )
         )
-        ax.text(x0 + width / 2, y0 + height - 0.3, title, ha="center", va="center", fontweight="bold", fontsize=10)
-        ax.text(x0 + width / 2, y0 + height / 2 - 0.08, body, ha="center", va="center", color=theme.fg,
+        ax.text(x0 + width / 2, y0 + height - 0.15, title, ha="center", va="top", fontweight="bold", fontsize=10,
+                linespacing=1.2)
+        body_y = y0 + height / 2 - (0.22 if "\n" in title else 0.08)  # below a two-line title
+        ax.text(x0 + width / 2, body_y, body, ha="center", va="center", color=theme.fg,
                 linespacing=1.3, fontsize=10)
         ax.text(x0 + width / 2, y0 + 0.27, lesson, ha="center", va="center", color=theme.muted, style="italic",
                 fontsize=9.5)
@@ -92,8 +94,6 @@ def training_loop(theme: Theme):
           color=theme.accent2, linewidth=2.0, linestyle="--", mutation_scale=18)
     ax.text(slot[0] + width / 2 + 0.12, mid_bottom + 0.5, "next batch", ha="left", va="center",
             color=theme.accent2, fontweight="bold", fontsize=10)
-    ax.text(slot[0] + width / 2, bottom + 0.55, "one pass over all the\ntraining rows is an epoch",
-            ha="center", va="center", color=theme.accent2, linespacing=1.3, fontsize=10)
     ax.text(x_max / 2, y_max - 0.3, "One step of training; an epoch is every batch once",
             ha="center", va="center", color=theme.muted, fontsize=10)
     return fig
