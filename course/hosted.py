@@ -39,12 +39,14 @@ class Publication:
 def mkdocs_settings(config: Path = MKDOCS_YML) -> dict:
     """``mkdocs.yml`` as MkDocs reads it (its ``!ENV`` values resolved), for the course's code."""
     import copy
+    import os
 
-    return copy.deepcopy(_settings(Path(config).read_text(encoding="utf-8")))
+    # read once per text of mkdocs.yml and environment (its !ENV values come from there)
+    return copy.deepcopy(_settings(Path(config).read_text(encoding="utf-8"), tuple(sorted(os.environ.items()))))
 
 
 @lru_cache(maxsize=8)
-def _settings(text: str) -> dict:  # read once per text of mkdocs.yml
+def _settings(text: str, _environment: tuple) -> dict:
     from mkdocs.utils.yaml import yaml_load
 
     return yaml_load(text) or {}

@@ -51,4 +51,4 @@ def test_the_contributing_pages_example_lesson_is_one_file_a_module_and_a_nav_li
     assert [lesson.heading for lesson in lessons.course(config)][-1] == "Lesson 3 - Counting Gains"
     tested = scratch.run_pytest(project, "docs/lessons/03-counting-gains.md")
     assert tested.returncode == 0, tested.output
-    assert "code blocks on the pages: 5 collected, 5 ran and matched" in tested.output
+    assert "code blocks on the pages: 8 collected, 8 ran and matched" in tested.output

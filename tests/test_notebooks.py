@@ -46,9 +46,10 @@ def test_the_download_is_the_page_with_every_answer_closed_under_run_all(page, m
     assert all(not c.outputs for c in download.cells if c.cell_type == "code")
     shown = [c for c in lesson.code() if c.role not in (*source.RUN_ONLY, "solution")]
     assert len(code) == len(shown)
+    hints = {c.exercise: source.hint_text(c.text) for c in lesson.cells if c.role == "hint"}
     for cell, block in zip(code, shown):
         if block.role == "check":
-            assert cell.source.startswith(block.text.rstrip(")")) and "hint=" in cell.source
+            assert cell.source == source.with_hint(block.text, hints[block.exercise], "") and "hint=" in cell.source
         else:
             assert cell.source == block.text
     solutions = [c for c in lesson.code() if c.role == "solution"]
