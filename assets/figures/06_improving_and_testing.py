@@ -28,8 +28,8 @@ def overfitting(theme: Theme, history, n_params: int, n_train: int, n_val: int):
 
     fig, ax = plt.subplots(figsize=(8, 4.3))
     ax.fill_between(epochs, h["train_loss"], h["val_loss"], color=theme.accent2, alpha=0.10, linewidth=0)
-    ax.plot(epochs, h["train_loss"], color=theme.accent, linewidth=2, label=f"training rows ({n_train})")
-    ax.plot(epochs, h["val_loss"], color=theme.accent2, linewidth=2, label=f"validation rows ({n_val})")
+    ax.plot(epochs, h["train_loss"], color=theme.accent, linestyle="-", linewidth=2, label=f"training rows ({n_train})")
+    ax.plot(epochs, h["val_loss"], color=theme.accent2, linestyle="--", linewidth=2, label=f"validation rows ({n_val})")
     ax.plot([epochs[best]], [h["val_loss"][best]], "o", color=theme.accent2, markersize=7)
     ax.annotate(f"lowest validation loss {h['val_loss'][best]:.4f}\nat epoch {epochs[best]}",
                 (epochs[best], h["val_loss"][best]), xytext=(16, 34), textcoords="offset points",
@@ -90,6 +90,7 @@ def cross_validation(theme: Theme, differences, n_folds: int):
     square, one that contains 0 in the main colour with a circle (the legend says which)."""
     import matplotlib.pyplot as plt
     from matplotlib.lines import Line2D
+    from matplotlib.ticker import MaxNLocator
 
     measures = list(differences)
     names = list(differences[measures[0]])
@@ -101,21 +102,24 @@ def cross_validation(theme: Theme, differences, n_folds: int):
             mean, low, high = differences[measure][name]
             clear = low > 0 or high < 0
             colour = theme.accent2 if clear else theme.accent
-            ax.plot([low, high], [row, row], color=colour, linewidth=2.5, solid_capstyle="butt")
-            ax.plot([mean], [row], "s" if clear else "o", color=colour, markersize=7)
+            ax.plot([low, high], [row, row], color=colour, linestyle="-", linewidth=2.5, solid_capstyle="butt")
+            ax.plot([mean], [row], "s" if clear else "o", linestyle="none", color=colour, markersize=7)
         ax.axvline(0, color=theme.muted, linestyle="--", linewidth=1.2)
         span = max(highs) - min(lows)
         ax.set_xlim(min(min(lows), 0) - 0.08 * span, max(max(highs), 0) + 0.08 * span)
         better = "higher" if measure == "accuracy" else "lower"
         ax.set_xlabel(f"{measure} minus logistic regression\n({better} is better)")
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 5, 10]))
         ax.grid(axis="x", alpha=0.25)
         ax.spines[["top", "right"]].set_visible(False)
     axes[0].set_yticks(range(len(names)), names)
     axes[0].set_ylim(len(names) - 0.5, -0.5)  # first model at the top
-    handles = [Line2D([], [], color=theme.accent2, marker="s", linewidth=2.5, label="interval excludes 0"),
-               Line2D([], [], color=theme.accent, marker="o", linewidth=2.5, label="interval contains 0")]
-    fig.legend(handles=handles, loc="lower center", ncol=2, frameon=False, fontsize=9.5)
+    handles = [Line2D([], [], color=theme.accent2, marker="s", linestyle="-", linewidth=2.5, label="interval excludes 0"),
+               Line2D([], [], color=theme.accent, marker="o", linestyle="-", linewidth=2.5, label="interval contains 0")]
     fig.suptitle(f"Mean difference over {n_folds} held-out folds, with its corrected 95% interval",
                  fontsize=11.5)
-    fig.tight_layout(rect=(0, 0.08, 1, 1))
+    # the bottom strip is the legend's, below the axis labels (kept when the text is enlarged)
+    fig.set_layout_engine("tight", rect=(0, 0.08, 1, 1))
+    fig.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 0.0), ncol=2, frameon=False,
+               fontsize=9.5)
     return fig
