@@ -39,7 +39,9 @@ def loss_curves(theme: Theme, history, *, baseline, n_train, n_val, lr, batch_si
     ax_acc.plot(epochs, h["val_acc"], color=theme.accent2, linewidth=2.4, linestyle=":", label="validation rows")
     ax_acc.axhline(baseline, color=theme.muted, linestyle="--", linewidth=1.4,
                    label=f'always "gain", validation ({baseline:.3f})')
-    ax_acc.annotate(f"{h['val_acc'][-1]:.3f}", (epochs[-1], h["val_acc"][-1]), xytext=(4, -4),
+    ax_acc.annotate(f"{h['train_acc'][-1]:.3f}", (epochs[-1], h["train_acc"][-1]), xytext=(4, 2),
+                    textcoords="offset points", color=theme.accent, fontsize=9.5)
+    ax_acc.annotate(f"{h['val_acc'][-1]:.3f}", (epochs[-1], h["val_acc"][-1]), xytext=(4, -8),
                     textcoords="offset points", color=theme.accent2, fontsize=9.5)
     ax_acc.set_xlabel("Epoch")
     ax_acc.set_ylabel("Accuracy")
