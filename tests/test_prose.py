@@ -85,7 +85,7 @@ def test_changing_any_number_the_output_backs_fails_and_names_the_page(page, les
     """Mutate each number that the page's output backs, one at a time, as an author's slip would:
     the check must fail on that line. A change that lands on another printed number by chance
     (on a page that prints hundreds of losses, 0.64 -> 0.65 may) is tried with the next digit,
-    then with one more digit of precision, then 100 more."""
+    then with one more digit of precision, then 100 more, then a number no page prints."""
     text = page.read_text(encoding="utf-8")
     run = lesson_runs[page]
     values = run["values"]
@@ -103,7 +103,7 @@ def test_changing_any_number_the_output_backs_fails_and_names_the_page(page, les
         assert line[number.column : end] == number.text
         changes = [number.text[:-1] + str((int(number.text[-1]) + step) % 10) for step in range(1, 10)]
         changes.append(number.text + ("7" if "." in number.text else ".7"))
-        changes.append(str(number.value + 100))
+        changes += [str(number.value + 100), str(number.value + 98765)]  # a page printing every digit
         change = next(
             (c for c in changes if not prose.shown(prose.Number(0, 0, c, number.percent), numbers)), None
         )
