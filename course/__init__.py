@@ -43,15 +43,26 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def fix_threads() -> None:
-    """Run PyTorch and its kernels on one thread unless $OMP_NUM_THREADS says otherwise.
+def fix_numerics() -> None:
+    """Fix what decides the digits a lesson prints, in this process and the processes it starts.
 
-    The lessons' models are tiny: one thread trains them fastest (two threads fight over the
-    cores with everything else the build runs), and printed numbers never depend on how many
-    cores a machine happens to have. Call before torch is imported; child processes (notebook
-    kernels) inherit the setting.
+    - Threads: PyTorch and BLAS on one thread unless $OMP_NUM_THREADS says otherwise. The
+      lessons' models are tiny: one thread trains them fastest (two threads fight over the cores
+      with everything else the build runs), and printed numbers never depend on how many cores a
+      machine happens to have.
+    - Code paths: ``settings.NUMERIC_PATHS`` (the AVX2 kernels of MKL, OpenBLAS, oneDNN and
+      torch), so that a machine with wider vector units prints the same digits.
+
+    Runs when ``course`` is first imported, before NumPy or torch load their libraries (which read
+    these variables once); call it again to set torch's thread count once torch is loaded.
     """
+    from course import settings
+
+    os.environ.update(settings.NUMERIC_PATHS)
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     os.environ.setdefault("MKL_NUM_THREADS", os.environ["OMP_NUM_THREADS"])
     if "torch" in sys.modules:
         sys.modules["torch"].set_num_threads(int(os.environ["OMP_NUM_THREADS"]))
+
+
+fix_numerics()

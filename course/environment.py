@@ -10,9 +10,14 @@ stays the same. So a job's environment is built here from nothing:
   are kept in the notebook; ``Agg`` in a plain process), one torch/BLAS thread, the C.UTF-8
   locale, UTC, hash seed 0, and configuration folders of the project's own (no user
   ``matplotlibrc`` or IPython start-up files);
+- the numeric code paths of the libraries that print the lessons' numbers
+  (``course.settings.NUMERIC_PATHS``: MKL's, OpenBLAS's, oneDNN's and torch's own kernels, all on
+  their AVX2 versions), so that a run prints the same digits on any x86-64 machine that has AVX2,
+  whatever wider vector units it has (a machine with AVX-512 otherwise picks other kernels, which
+  round differently, and a 100-epoch training run carries that into the third decimal);
 - what a process needs to run and that changes no result: ``PATH``, ``HOME``, ``TMPDIR``;
-- machine facts that may change results (``OPENBLAS_CORETYPE``, ``OPENBLAS_L2_SIZE``, which pick
-  the BLAS kernels): passed through, and part of every cache key (``fingerprint()``).
+- a machine fact that may change results (``OPENBLAS_L2_SIZE``, which sizes the BLAS kernels'
+  blocks): passed through, and part of every cache key (``fingerprint()``).
 """
 
 from __future__ import annotations
@@ -21,13 +26,13 @@ import hashlib
 import os
 from pathlib import Path
 
-from course import ROOT, data
+from course import ROOT, data, settings
 
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 CONFIG_DIR = ROOT / ".cache" / "config"  # matplotlib's and IPython's, owned by the build
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "NUMEXPR_NUM_THREADS")
 PASSED = ("PATH", "HOME", "TMPDIR")  # needed to run; no result depends on them
-KEYED = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")  # may change results: in every key
+KEYED = ("OPENBLAS_L2_SIZE",)  # may change results: in every key
 
 
 def job_env(n_threads: int, kernel: bool = False, csv_path: Path | None = None) -> dict[str, str]:
@@ -51,6 +56,7 @@ def job_env(n_threads: int, kernel: bool = False, csv_path: Path | None = None) 
     env["PYTHONPATH"] = str(ROOT)  # a lesson's run draws its figures with this project's code
     if not kernel and csv_path is not None:  # a kernel runs beside a copy of the dataset
         env[data.ENV_VAR] = str(Path(csv_path).parent)
+    env.update(settings.NUMERIC_PATHS)
     for name in THREAD_VARIABLES:
         env[name] = str(n_threads)
     return env
@@ -58,6 +64,7 @@ def job_env(n_threads: int, kernel: bool = False, csv_path: Path | None = None) 
 
 def fingerprint() -> str:
     """What of a job's environment enters every cache key: this module (the fixed settings) and
-    the inherited values a result may depend on."""
+    the numeric code paths, and the inherited values a result may depend on."""
     own = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
-    return own + ";" + ";".join(f"{name}={os.environ.get(name, '')}" for name in KEYED)
+    fixed = ";".join(f"{name}={value}" for name, value in sorted(settings.NUMERIC_PATHS.items()))
+    return own + ";" + fixed + ";" + ";".join(f"{name}={os.environ.get(name, '')}" for name in KEYED)

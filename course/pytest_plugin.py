@@ -23,7 +23,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from course import ROOT, data, fix_threads, pages, prose, runs, snippets, source
+from course import ROOT, data, fix_numerics, pages, prose, runs, snippets, source
 
 DOCS = ROOT / "docs"
 
@@ -45,7 +45,7 @@ def pytest_configure(config):
     os.environ.setdefault("MPLBACKEND", "Agg")
     for name in PUBLICATION_VARIABLES:
         os.environ.pop(name, None)
-    fix_threads()
+    fix_numerics()
     config._output_updates = {}  # path -> [(first_lineno, old_code, new_code)]
     config._prose_counts = Counter()  # shown / computed / declared / unbound, over the run
     config._prose_files = 0

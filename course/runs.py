@@ -280,14 +280,14 @@ def main(argv: list[str] | None = None) -> int:
     import argparse
     import sys
 
-    from course import data, fix_threads
+    from course import data, fix_numerics
 
     parser = argparse.ArgumentParser(description="Run the course's lessons into the build cache.")
     parser.add_argument("--shard", help="run only shard I of N, written I/N")
     parser.add_argument("pages", nargs="*", type=Path, help="run these lessons and say what is wrong in each")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="INFO    -  %(message)s")
-    fix_threads()
+    fix_numerics()
     if args.pages:
         return check(args.pages)
     try:

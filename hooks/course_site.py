@@ -27,9 +27,9 @@ from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.structure.files import File, InclusionLevel  # noqa: E402
 from mkdocs.structure.toc import get_toc  # noqa: E402
 
-from course import data, execution, fix_threads, glossary, hosted, learner, lessons, notebooks, pages, paper, source  # noqa: E402
+from course import data, execution, fix_numerics, glossary, hosted, learner, lessons, notebooks, pages, paper, source  # noqa: E402
 
-fix_threads()
+fix_numerics()
 
 
 NOTEBOOK_CSS = "stylesheets/notebooks.css"  # linked from notebook pages only (overrides/main.html)

@@ -34,21 +34,25 @@ def test_a_job_environment_is_the_pools_not_the_callers(monkeypatch):
     build (a shell, the test suite, a shard), so a result depends only on its cache key."""
     from course import cache, environment
 
-    monkeypatch.delenv("OPENBLAS_CORETYPE", raising=False)
+    monkeypatch.delenv("OPENBLAS_L2_SIZE", raising=False)
     clean = {kernel: execution.job_env(1, kernel=kernel) for kernel in (False, True)}
     key = cache.key(execution.ROOT / "course" / "data.py")
     caller = {"MPLBACKEND": "Agg", "PYTHONHASHSEED": "7", "LC_ALL": "de_DE.UTF-8", "COLUMNS": "20",
               "PYTHONPATH": "/elsewhere", "MPLCONFIGDIR": "/elsewhere", "IPYTHONDIR": "/elsewhere",
-              "OMP_NUM_THREADS": "8", "COURSE_URL": "http://elsewhere", "PYTHONWARNINGS": "error", "TZ": "EST"}
+              "OMP_NUM_THREADS": "8", "COURSE_URL": "http://elsewhere", "PYTHONWARNINGS": "error", "TZ": "EST",
+              "MKL_CBWR": "AUTO", "ATEN_CPU_CAPABILITY": "avx512", "OPENBLAS_CORETYPE": "SapphireRapids"}
     for name, value in caller.items():
         monkeypatch.setenv(name, value)
     assert {kernel: execution.job_env(1, kernel=kernel) for kernel in (False, True)} == clean
     assert cache.key(execution.ROOT / "course" / "data.py") == key
     assert clean[True]["MPLBACKEND"] == environment.INLINE_BACKEND  # figures stay in the notebook
     assert clean[False]["MPLBACKEND"] == "Agg" and clean[True]["PYTHONPATH"] == str(execution.ROOT)
-    # A machine fact that picks the BLAS kernels is passed through, and keys the result.
-    monkeypatch.setenv("OPENBLAS_CORETYPE", "Haswell")
-    assert execution.job_env(1, kernel=True)["OPENBLAS_CORETYPE"] == "Haswell"
+    # The numeric code paths are the pool's, on every machine, whatever the caller asks for.
+    for kernel in (False, True):
+        assert settings.NUMERIC_PATHS.items() <= clean[kernel].items()
+    # A machine fact that sizes the BLAS kernels' blocks is passed through, and keys the result.
+    monkeypatch.setenv("OPENBLAS_L2_SIZE", "1048576")
+    assert execution.job_env(1, kernel=True)["OPENBLAS_L2_SIZE"] == "1048576"
     assert cache.key(execution.ROOT / "course" / "data.py") != key
 
 
