@@ -48,8 +48,8 @@ def training_loop(theme: Theme):
 
     stages = [  # plain words, and the lesson that teaches each step
         ("1 Next batch\n(as tensors)", "a few IPOs, six\nnumbers each, and\ntheir targets", "Lessons 2 & 4"),
-        ("2 Forward pass", "the model scores\neach IPO; a sigmoid\nmakes it a chance", "Lesson 3"),
-        ("3 Loss", "one number: how\nwrong the guesses\nare", "Lesson 3"),
+        ("2 Forward pass", "the model gives\neach IPO one\nscore (a logit)", "Lesson 3"),
+        ("3 Loss", "one number: how\nwrong the scores are\n(the sigmoid is\ninside the loss)", "Lesson 3"),
         ("4 Backpropagation", "clear the old\ngradients, then find\nwhich way to move\neach weight", "Lesson 2"),
         ("5 Optimizer step", "move every weight\na little that way", "Lesson 4"),
     ]
