@@ -82,10 +82,13 @@ def test_inline_values_are_put_in_place_outside_code():
 
 @pytest.mark.parametrize("page", LESSONS, ids=lambda p: p.name)
 def test_changing_any_number_the_output_backs_fails_and_names_the_page(page, lesson_runs):
-    """Mutate each number that the page's output backs, one at a time, as an author's slip would:
-    the check must fail on that line. A change that lands on another printed number by chance
-    (on a page that prints hundreds of losses, 0.64 -> 0.65 may) is tried with the next digit,
-    then with one more digit of precision, then 100 more, then a number no page prints."""
+    """Mutate every number that the page's output backs, as an author's slip would: the check
+    must fail on each one's line, naming the changed number. A change that lands on another printed
+    number by chance (on a page that prints hundreds of losses, 0.64 -> 0.65 may) is tried with the
+    next digit, then with one more digit of precision, then 100 more, then a number no page prints.
+
+    The numbers are bound one by one (``prose.bind`` judges each against the output alone), so all
+    the changes go into one copy of the page, checked once: each must be reported on its own."""
     text = page.read_text(encoding="utf-8")
     run = lesson_runs[page]
     values = run["values"]
@@ -97,7 +100,8 @@ def test_changing_any_number_the_output_backs_fails_and_names_the_page(page, les
     shown = [n for n in found.numbers if prose.shown(n, numbers)]
     assert shown, f"{filename}: no number is backed by output"
     lines = text.splitlines(keepends=True)
-    for number in shown:
+    expected = []
+    for number in sorted(shown, key=lambda n: (n.lineno, -n.column)):  # right to left on a line
         line = lines[number.lineno - 1]
         end = number.column + len(number.text)
         assert line[number.column : end] == number.text
@@ -108,12 +112,16 @@ def test_changing_any_number_the_output_backs_fails_and_names_the_page(page, les
             (c for c in changes if not prose.shown(prose.Number(0, 0, c, number.percent), numbers)), None
         )
         assert change, f"{filename}:{number.lineno}: every change of {number.text} is printed too"
-        mutated = line[: number.column] + change + line[end:]
-        changed = "".join(lines[: number.lineno - 1] + [mutated] + lines[number.lineno :])
-        report = prose.bind(prose.scan(prose.page_prose(changed), filename, literals), printed, values)
-        assert any(p.startswith(f"{filename}:{number.lineno}: the number {change} ") for p in report.problems), (
-            f"changing {number.text} to {change} at {filename}:{number.lineno} went unnoticed"
-        )
+        lines[number.lineno - 1] = line[: number.column] + change + line[end:]
+        expected.append((number, change))
+    report = prose.bind(prose.scan(prose.page_prose("".join(lines)), filename, literals), printed, values)
+    missed = [
+        f"changing {number.text} to {change} at {filename}:{number.lineno} went unnoticed"
+        for number, change in expected
+        if not any(p.startswith(f"{filename}:{number.lineno}: the number {change} ") for p in report.problems)
+    ]
+    assert not missed, "\n".join(missed)
+    assert report.counts["unbound"] == len(expected)  # and nothing else became unbound
 
 
 # --- the check in a real test run of an edited lesson, on the small course ---------------------
