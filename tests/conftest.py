@@ -35,10 +35,11 @@ class Build:
     log: str  # what the cold build printed
 
 
-def shared_dir(tmp_path_factory, worker_id: str) -> Path:
-    """A folder all the workers of this run share (the run's own when it has no workers)."""
+def shared_dir(tmp_path_factory) -> Path:
+    """A folder all the workers of this run share (the run's own when it has no workers, with
+    pytest-xdist or without it)."""
     base = tmp_path_factory.getbasetemp()
-    return base.parent if worker_id != "master" else base
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
 
 
 @pytest.fixture(scope="session")
@@ -70,7 +71,7 @@ def runs_into(project: Path) -> None:
 
 
 @pytest.fixture(scope="session")
-def shared_build(tmp_path_factory, worker_id, lesson_runs) -> Build:
+def shared_build(tmp_path_factory, lesson_runs) -> Build:
     """The whole site, built with --strict once per test run, whatever the workers: from cold,
     except for the lessons' runs, which the tests have made once already (the course runs once per
     test session).
@@ -79,7 +80,7 @@ def shared_build(tmp_path_factory, worker_id, lesson_runs) -> Build:
     """
     from filelock import FileLock
 
-    folder = shared_dir(tmp_path_factory, worker_id) / "shared-build"
+    folder = shared_dir(tmp_path_factory) / "shared-build"
     done = folder / "result.json"
     with FileLock(str(folder) + ".lock"):
         if not done.is_file():
@@ -93,11 +94,30 @@ def shared_build(tmp_path_factory, worker_id, lesson_runs) -> Build:
     return Build(folder / "project", folder / "project" / "site", log)
 
 
+@pytest.fixture(scope="session")
+def small_built(tmp_path_factory) -> Build:
+    """The small course (``tests/small_course``) built from cold on one machine, once per test
+    run, as from an author's shell: what the shard test compares its merged site with, and the
+    warm cache the fault tests start from (each fault then runs only the lesson it changes)."""
+    from filelock import FileLock
+
+    folder = shared_dir(tmp_path_factory) / "small-course"
+    done = folder / "result.json"
+    with FileLock(str(folder) + ".lock"):
+        if not done.is_file():
+            result = scratch.build(scratch.small_course(folder / "project"), as_from_a_shell=True)
+            (folder / "build.log").write_text(result.output, encoding="utf-8")
+            done.write_text(json.dumps({"returncode": result.returncode}), encoding="utf-8")
+    log = (folder / "build.log").read_text(encoding="utf-8")
+    assert json.loads(done.read_text())["returncode"] == 0, f"the small course's build failed:\n{log}"
+    return Build(folder / "project", folder / "project" / "site", log)
+
+
 @dataclass(frozen=True)
 class ShardedBuild:
     """The small course (``tests/small_course``) executed from empty caches as two shards, each in
     its own scratch project, then their caches copied into a third project and built there; and the
-    same course built on one machine from cold, to compare with."""
+    same course built on one machine from cold (``small_built``), to compare with."""
 
     shards: list[Path]  # the shards' projects, shard 1 first
     shard_logs: list[str]
@@ -109,16 +129,16 @@ class ShardedBuild:
 
 
 @pytest.fixture(scope="session")
-def sharded_build(tmp_path_factory, worker_id) -> ShardedBuild:
+def sharded_build(tmp_path_factory, small_built) -> ShardedBuild:
     """Two shards of the small course (``make execute SHARD=1/2``, then ``2/2``, each in a project
     and cache of its own, as on two machines), their caches merged by copying, and ``mkdocs build
-    --strict`` on the merge; and a one-machine cold build of the same course to compare it with;
-    run as from an author's shell, not with the test process's own settings."""
+    --strict`` on the merge, to compare with the one-machine cold build of the same course
+    (``small_built``); run as from an author's shell, not with the test process's own settings."""
     import shutil
 
     from filelock import FileLock
 
-    folder = shared_dir(tmp_path_factory, worker_id) / "sharded-build"
+    folder = shared_dir(tmp_path_factory) / "sharded-build"
     shards = [folder / "shard-1" / "project", folder / "shard-2" / "project"]
     merged = folder / "merged" / "project"
     done = folder / "result.json"
@@ -135,20 +155,16 @@ def sharded_build(tmp_path_factory, worker_id) -> ShardedBuild:
             for shard in shards:
                 shutil.copytree(shard / ".cache" / "build", merged / ".cache" / "build", dirs_exist_ok=True)
             build = scratch.build(merged, as_from_a_shell=True)
-            alone = scratch.build(scratch.small_course(folder / "one-machine" / "project"), as_from_a_shell=True)
-            (folder / "one-machine.log").write_text(alone.output, encoding="utf-8")
             for index, result in results.items():
                 (folder / f"shard-{index}.log").write_text(result.output, encoding="utf-8")
             (folder / "build.log").write_text(build.output, encoding="utf-8")
-            codes = {f"shard {i}": results[i].returncode for i in (1, 2)} | {"merged build": build.returncode,
-                                                                             "one machine": alone.returncode}
+            codes = {f"shard {i}": results[i].returncode for i in (1, 2)} | {"merged build": build.returncode}
             done.write_text(json.dumps(codes), encoding="utf-8")
     logs = [(folder / f"shard-{i}.log").read_text(encoding="utf-8") for i in (1, 2)]
     log = (folder / "build.log").read_text(encoding="utf-8")
     codes = json.loads(done.read_text())
     assert set(codes.values()) == {0}, f"{codes}\n" + "\n".join(logs + [log])
-    return ShardedBuild(shards, logs, merged, merged / "site", log, folder / "one-machine" / "project" / "site",
-                        (folder / "one-machine.log").read_text(encoding="utf-8"))
+    return ShardedBuild(shards, logs, merged, merged / "site", log, small_built.site, small_built.log)
 
 
 @pytest.fixture(scope="session")
@@ -164,7 +180,7 @@ def pytest_collection_modifyitems(config, items):
 
     def weight(item) -> int:
         names = getattr(item, "fixturenames", ())
-        return 0 if "sharded_build" in names else 1 if "shared_build" in names or "built_site" in names else 2
+        return 0 if "sharded_build" in names or "small_built" in names else 1 if "shared_build" in names or "built_site" in names else 2
 
     items.sort(key=weight)
 

@@ -1,7 +1,9 @@
 """Each fault fails the tests or the build, naming the file and line, and serves nothing half-built.
 
 Every test injects one fault into the small course (``tests/small_course``), whose lessons run in
-a second or two, so each builds or tests from cold.
+a second or two. Each starts from the caches of the small course's one cold build (``small_built``),
+as an author's checkout would: the fault's lesson runs again (its key changed), the other is read
+from the cache.
 """
 
 import re
@@ -18,8 +20,8 @@ FIGURES = "assets/figures/01_counting.py"
 
 
 @pytest.fixture
-def project(tmp_path):
-    return scratch.small_course(tmp_path / "project")
+def project(tmp_path, small_built):
+    return scratch.small_course(tmp_path / "project", warm_cache=True, cache_from=small_built.project)
 
 
 line_of = scratch.line_of
@@ -208,11 +210,11 @@ def test_a_kernel_that_dies_fails_the_build_and_names_the_line(project):
 
 def test_a_hung_block_times_out_and_names_the_line(project):
     page = project / LESSON
-    scratch.edit(page, "description: Count the rows and the gains.\n", "description: Count the rows and the gains.\ncell_timeout: 8\n")
+    scratch.edit(page, "description: Count the rows and the gains.\n", "description: Count the rows and the gains.\ncell_timeout: 4\n")
     scratch.edit(page, "## Practice exercises", "```python\nimport time\ntime.sleep(600)\n```\n\n## Practice exercises")
     previous_site(project)
     result = make_build(project)
     assert result.returncode != 0
     line = line_of(page, "import time") - 1
-    assert f"Lesson code timed out at {LESSON}:{line}: it ran longer than 8 s" in result.output
+    assert f"Lesson code timed out at {LESSON}:{line}: it ran longer than 4 s" in result.output
     assert (project / "site" / "index.html").read_text() == "the previous, good build"

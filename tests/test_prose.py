@@ -128,8 +128,8 @@ def test_changing_any_number_the_output_backs_fails_and_names_the_page(page, les
 
 
 @pytest.fixture
-def project(tmp_path):
-    return scratch.small_course(tmp_path / "project")
+def project(tmp_path, small_built):
+    return scratch.small_course(tmp_path / "project", warm_cache=True, cache_from=small_built.project)
 
 
 run_pytest = scratch.run_pytest
