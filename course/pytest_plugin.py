@@ -34,6 +34,11 @@ def pytest_addoption(parser):
         action="store_true",
         help="rewrite the # Output: comments of pages and notebooks to what the code prints",
     )
+    parser.addoption(
+        "--screenshots",
+        action="store_true",
+        help="keep the browser tests' screenshots of the lessons in test-artifacts/screenshots/",
+    )
 
 
 # Where a published course lives (course.hosted): the workflow sets these for its build; the tests
