@@ -6,6 +6,8 @@ Reading a lesson:
 - ``course.source``: a lesson's one source, its page, read into cells; the page the site renders;
   the code its run executes (``run_cells``) and the run's key (``code_key``);
 - ``course.lessons``: the lessons in nav order; the overview's table, counts and next-steps links.
+- ``course.saved``: the code a lesson saves for the lessons after it (``#@save``), and the blocks
+  that hold it (```` ```python saved ````);
 
 Running it:
 

@@ -23,7 +23,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from course import ROOT, data, fix_numerics, pages, prose, runs, snippets, source
+from course import ROOT, data, fix_numerics, pages, prose, runs, saved, snippets, source
 
 DOCS = ROOT / "docs"
 
@@ -163,10 +163,11 @@ def pytest_collect_file(file_path, parent):
 
 
 def python_blocks(path: Path):
-    """The page's Python blocks (``course.reader``)."""
-    from course import reader
+    """The page's Python blocks (``course.reader``), each ``saved`` block holding the code saved
+    before it (``course.saved``)."""
+    from course import saved
 
-    return reader.python_blocks(path)
+    return saved.python_blocks(path)
 
 
 class LessonPage(pytest.File):
@@ -233,6 +234,9 @@ class LessonPage(pytest.File):
             if self.config.getoption("--update-outputs"):
                 chunks: list[str] = []
                 new = snippets.updated(block.code, self.namespace, filename, block.lineno + 1, chunks)
+                if saved.is_saved_block(block.info) and new != block.code:
+                    raise snippets.SnippetError(f"{filename}:{block.lineno}: the code saved with #@save prints "
+                                                "something; a saved statement defines, and prints nothing")
                 record_update(self.config, self.path, block.lineno + 1, block.code, new)
                 printed = "".join(chunks)
             else:

@@ -186,7 +186,10 @@ def cell_location(lesson: source.Lesson, index: int | None, traceback: str = "")
     cell = lesson.code()[plan[index].index]
     lines = _TRACEBACK_LINE.findall(_ANSI.sub("", traceback))
     if lines and plan[index].role != "proof" and 0 < int(lines[0]) <= cell.text.count("\n") + 1:
-        return f"{lesson.where}:{cell.line + int(lines[0])}"
+        row = int(lines[0])
+        if cell.origins and row <= len(cell.origins) and cell.origins[row - 1]:  # saved by an earlier block
+            return f"{lesson.where}:{cell.line} (line {row} of the saved code, saved at {cell.origins[row - 1]})"
+        return f"{lesson.where}:{cell.line + row}"
     return f"{lesson.where}:{cell.line}"
 
 

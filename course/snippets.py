@@ -194,7 +194,9 @@ def rewrite(path, replacements: list[tuple[int, str, str]]) -> None:
         if original and old_lines and old_lines[0]:
             indent = original[0][: len(original[0]) - len(original[0].lstrip())]
             indent = indent[: len(indent) - (len(old_lines[0]) - len(old_lines[0].lstrip()))]
-        lines[start : start + len(old_lines)] = [
-            (indent + line if line else "") + "\n" for line in new.splitlines()
-        ]
+        new_lines = [(indent + line if line else "") + "\n" for line in new.splitlines()]
+        for row, line in enumerate(new_lines[: len(original)]):  # a line kept as it was keeps its #@save
+            if "#@save" in original[row] and re.sub(r"[ \t]*#@save[ \t]*$", "", original[row].rstrip("\n")) == line.rstrip("\n"):
+                new_lines[row] = original[row]
+        lines[start : start + len(old_lines)] = new_lines
     path.write_text("".join(lines), encoding="utf-8")

@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from course import ROOT, cache, prose, reader
+from course import ROOT, cache, prose, reader, saved
 
 LESSONS = ROOT / "docs" / "lessons"
 ROLES = ("starter", "check", "figure", "alternative", "wrong")  # the roles an info string can give a block
@@ -64,6 +64,7 @@ class Cell:
     skipped: bool = False  # a block with a skip mark: in the notebooks, never run
     exercise: int | None = None  # the exercise (1, 2, ...) it belongs to
     folded: bool = False  # a block in a ``??? note``: collapsed on the page, its source hidden in Jupyter
+    origins: tuple[str | None, ...] = ()  # a ``saved`` block: where each of its lines was saved (course.saved)
 
     @property
     def tags(self) -> list[str]:
@@ -136,18 +137,25 @@ def read(path: Path) -> Lesson:
     """The lesson at ``path`` as cells; SourceError (naming the line) if it cannot be. Read once
     per text of the file (a build asks for each lesson often); the lesson is not to be changed."""
     path = Path(path)
-    return _read(path, path.read_text(encoding="utf-8"))
+    earlier = tuple(page.read_text(encoding="utf-8") for page in saved.earlier_pages(path))
+    return _read(path, path.read_text(encoding="utf-8"), earlier)
 
 
 @lru_cache(maxsize=64)
-def _read(path: Path, text: str) -> Lesson:
+def _read(path: Path, text: str, earlier: tuple[str, ...]) -> Lesson:
+    """``earlier``: the texts of the lessons before it, whose saved code its ``saved`` blocks hold."""
     from markdown_it.tree import SyntaxTreeNode
 
     where = relative(path)
     try:
-        blocks = {b.lineno: b for b in reader.fences(text)}
+        fenced = reader.fences(text)
+        blocks = {b.lineno: b for b in saved.expand(path, text, fenced)}
+        origins = {b.lineno: saved.library(path, text, b.lineno)[1] for b in fenced
+                   if b.language in reader.PYTHON and saved.is_saved_block(b.info)}
     except reader.ReaderError as exc:
         raise SourceError(f"{where}:{str(exc).removeprefix('line ')}") from None
+    except saved.SavedError as exc:
+        raise SourceError(str(exc)) from None
     lines = text.splitlines()
     tree = SyntaxTreeNode(list(reader.tokens(text)))
     cells: list[Cell] = []
@@ -172,7 +180,7 @@ def _read(path: Path, text: str) -> Lesson:
         if folded and role != "block":
             raise SourceError(f"{where}:{block.lineno}: a ??? note holds plain ```python blocks only")
         cells.append(Cell("code", block.code.rstrip("\n"), block.lineno, role, block.skipped(), exercise[0],
-                          folded))
+                          folded, origins.get(block.lineno, ())))
 
     def source_lines(node, indent: int) -> list[str]:
         first, last = node.map
@@ -323,14 +331,26 @@ def for_page(markdown: str, lesson_name: str) -> str:
         if block.language not in reader.PYTHON:
             continue
         first, role = block.lineno - 1, role_of(block.info)
+        fence = lines[first]
+        indent = fence[: len(fence) - len(fence.lstrip())]
+        if saved.is_saved_block(block.info):  # the code saved before it, at the block's indent
+            try:
+                code, _ = saved.library(LESSONS / f"{lesson_name}.md", markdown, block.lineno)
+            except saved.SavedError as exc:
+                raise SourceError(str(exc)) from None
+            lines[first:block.end] = [f"{indent}```python\n",
+                                      *[f"{indent}{line}\n" if line else "\n" for line in code.splitlines()],
+                                      f"{indent}```\n"]
+            continue
+        if role not in HIDDEN:  # the marks of saved code are not shown
+            for row in range(first + 1, block.end - 1):
+                lines[row] = saved.MARK.sub("", lines[row].rstrip("\n")) + ("\n" if lines[row].endswith("\n") else "")
         if role in HIDDEN:
             start, stop = first - len(block.marks), block.end
             if stop < len(lines) and not lines[stop].strip() and start > 0 and not lines[start - 1].strip():
                 stop += 1  # and one of the blank lines around it
             lines[start:stop] = []
         elif role == "starter":
-            fence = lines[first]
-            indent = fence[: len(fence) - len(fence.lstrip())]
             ticks = fence.strip()[: len(fence.strip()) - len(fence.strip().lstrip("`~"))]
             lines[first] = f"{indent}{ticks}python\n"
     text = "".join(lines)

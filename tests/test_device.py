@@ -33,7 +33,7 @@ def code_lines(page):
 def test_the_device_is_chosen_once(page):
     choices = [n for n, line in code_lines(page) if line.strip().startswith("device = ")]
     assert len(choices) == 1, f"{page.name}: the device is chosen at lines {choices}"
-    assert CHOICE in page.read_text(encoding="utf-8")
+    assert any(CHOICE in block.code for block in python_blocks(page)), f"{page.name}: the device is not chosen with {CHOICE}"
 
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: p.stem)
