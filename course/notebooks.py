@@ -109,7 +109,8 @@ def assemble(lesson: source.Lesson, record: dict, download: bool):
     lessons_title = lessons.read(lesson.path).heading
     for cell in lesson.cells:
         if cell.kind == "markdown":
-            text = source.notebook_markdown(cell.text, values, base, attachments,
+            text = lessons.render(cell.text, f"lessons/{lesson.path.name}")  # next steps, counts
+            text = source.notebook_markdown(text, values, base, attachments,
                                             None if download else f"../../figures/{lesson.name}/")
             if not text.strip():  # text for the page alone
                 continue
@@ -157,7 +158,8 @@ def render_key(page: Path, lesson: source.Lesson, key: str) -> str:
 
     made_by = b"".join((ROOT / "course" / f).read_bytes() for f in ("notebooks.py", "source.py", "exercises.py", "pages.py"))
     parts = [key, lesson.text, hashlib.sha256(made_by).hexdigest(), hosted.publication().site_url,
-             lessons.read(page).heading, cache.library_versions(runs.EXECUTION_STACK)]
+             lessons.read(page).heading, cache.library_versions(runs.EXECUTION_STACK),
+             "".join(f"{l.page.name}\n{l.heading}\n{l.description}\n" for l in lessons.course())]  # next steps
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 
