@@ -61,7 +61,7 @@ def feature_scales(theme: Theme, raw, standardised, names):
     axes[0].set_yticks(range(n_features), names)
     axes[0].invert_yaxis()
     axes[1].axvline(0, color=theme.muted, linewidth=1, linestyle="--")
-    fig.suptitle(f"The six features of all {n_rows} IPOs, one dot per IPO", color=theme.muted, fontsize=11)
+    fig.suptitle(f"The six features of the {n_rows} development IPOs, one dot per IPO", color=theme.muted, fontsize=11)
     fig.tight_layout()
     return fig
 
