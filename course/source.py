@@ -207,7 +207,7 @@ def _read(path: Path, text: str, earlier: tuple[str, ...]) -> Lesson:
             # in the notebooks its title in bold, its text, and its blocks with their source hidden
             flush()
             pending_line[0] = node.map[0] + 1
-            pending.append(f"**{_title(node) or 'Note'}**")
+            pending.extend([f"**{_title(node) or 'Note'}**", ""])  # the title, a paragraph of its own
             for child in node.children:
                 if child.type == "admonition_title":
                     continue
