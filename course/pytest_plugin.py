@@ -35,6 +35,11 @@ def pytest_addoption(parser):
         help="rewrite the # Output: comments of pages and notebooks to what the code prints",
     )
     parser.addoption(
+        "--recheck",
+        action="store_true",
+        help="repeat every costly check that passed before on the same inputs (tests/proofs.py)",
+    )
+    parser.addoption(
         "--screenshots",
         action="store_true",
         help="keep the browser tests' screenshots of the lessons in test-artifacts/screenshots/",

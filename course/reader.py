@@ -83,20 +83,8 @@ def tokens(text: str) -> tuple:
         pass
     parsed = tuple(_parser().parse(text))
     store.write(path, pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL))
-    _evict_parsed()
+    store.keep_newest(PARSED, PARSED_KEPT, "*.pickle")
     return parsed
-
-
-def _evict_parsed() -> None:
-    """Keep the newest ``PARSED_KEPT`` texts (another process may be evicting at the same time)."""
-    stamped = []
-    for found in PARSED.glob("*.pickle"):
-        try:
-            stamped.append((found.stat().st_mtime, found))
-        except OSError:  # gone already
-            continue
-    for _, stale in sorted(stamped)[: max(0, len(stamped) - PARSED_KEPT)]:
-        stale.unlink(missing_ok=True)
 
 
 class ReaderError(ValueError):

@@ -48,3 +48,17 @@ def evict(folder: Path, keep: set[str], pattern: str = "*.json") -> None:
         for stale in folder.glob(pattern):
             if stale.name.split(".")[0] not in keep:
                 stale.unlink(missing_ok=True)
+
+
+def keep_newest(folder: Path, kept: int, pattern: str = "*.json") -> None:
+    """Keep the ``kept`` newest files of ``folder`` (matching ``pattern``), for a cache whose keys
+    are not known in advance (an author's old drafts pile up); another process may be evicting at
+    the same time."""
+    stamped = []
+    for found in Path(folder).glob(pattern):
+        try:
+            stamped.append((found.stat().st_mtime, found))
+        except OSError:  # gone already
+            continue
+    for _, stale in sorted(stamped)[: max(0, len(stamped) - kept)]:
+        stale.unlink(missing_ok=True)

@@ -24,6 +24,7 @@ from urllib.parse import urlparse
 import pytest
 
 from course import ROOT, data
+from tests import proofs
 from tests.helpers import serve
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
@@ -350,8 +351,8 @@ def test_the_content_security_policy_refuses_a_remote_script(server, watched):
     assert others == [f"failed: {REMOTE_SCRIPT} csp"], w.problems
 
 
-# axe-core on the page, with ``options`` (which rules) and ``exclude`` (which parts to leave out).
-AXE_RUN = """([options, exclude]) => axe.run(exclude.length ? {exclude: exclude} : document, {
+# axe-core on the page, with ``options`` (which rules) and ``context`` (which parts: include, exclude).
+AXE_RUN = """([options, context]) => axe.run(context, {
   ...options, resultTypes: ["violations"],
 }).then(r => r.violations.map(v => ({
   rule: v.id, impact: v.impact, help: v.help,
@@ -385,28 +386,91 @@ MARK_CODE_SEEN = """() => {
   }
   return [blocks.length, marked];
 }"""
-COLOUR_RULES = ["color-contrast"]
+
+# The two schemes differ in colours, and in what each shows (a figure's light or dark variant, the
+# toggle's label): Material switches them with CSS alone. So the dark pass runs the rules that
+# read colours on the whole page, and every other rule on the elements the dark page lays out
+# differently from the light one: shown in one scheme only, or in another place or size. LAYOUT
+# is each element's box, in document order (null where nothing is drawn); MARK_SCHEME_DIFFERENCES
+# marks, on the dark page, the elements whose box is not the light page's, and returns how many;
+# or null when the two documents do not hold the same elements, and then every rule runs.
+LAYOUT = """() => [...document.querySelectorAll("*")].map(el => {
+  const r = el.getBoundingClientRect();
+  const drawn = el.getClientRects().length > 0 && getComputedStyle(el).visibility !== "hidden";
+  return [el.tagName, drawn ? [r.x, r.y, r.width, r.height].map(Math.round).join(",") : null];
+})"""
+MARK_SCHEME_DIFFERENCES = """(light) => {
+  const els = [...document.querySelectorAll("*")];
+  if (els.length !== light.length || els.some((el, i) => el.tagName !== light[i][0])) return null;
+  let marked = 0;
+  els.forEach((el, i) => {
+    const r = el.getBoundingClientRect();
+    const drawn = el.getClientRects().length > 0 && getComputedStyle(el).visibility !== "hidden";
+    const box = drawn ? [r.x, r.y, r.width, r.height].map(Math.round).join(",") : null;
+    if (box !== light[i][1] && box !== null) { el.setAttribute("data-scheme-differs", ""); marked++; }
+  });
+  return marked;
+}"""
+COLOUR_RULES = ["color-contrast", "link-in-text-block"]  # the WCAG A/AA rules that read colours
 ALL_BUT_COLOUR = {"runOnly": {"type": "tag", "values": WCAG_AA},
                   "rules": {rule: {"enabled": False} for rule in COLOUR_RULES}}
 COLOUR_ONLY = {"runOnly": {"type": "rule", "values": COLOUR_RULES}}
+COLOUR_SKIPS_SEEN = {"color-contrast"}  # link-in-text-block reads the text around a link: it runs on every block
+
+# Every page of the site, by its path: a test each, so that the workers share them.
+AXE_PAGES = (["index.html", "setup/index.html", "glossary/index.html", "contributing/index.html",
+              "execution-times/index.html", "print_page/index.html", "404.html"]
+             + [f"lessons/{lesson}/index.html" for lesson in LESSONS]
+             + [f"notebooks/{lesson.replace('-', '_')}/index.html" for lesson in LESSONS])
 
 
-@pytest.mark.parametrize("scheme", SCHEMES)
-def test_every_page_meets_wcag_aa(built_site, server, watched, scheme, pytestconfig):
-    """axe-core's WCAG 2.0, 2.1 and 2.2 level A and AA rules find nothing on any page, with every
-    hint, solution and discussion opened (closed, their text would escape the colour checks).
-    The print page is checked in its own parts, in the light scheme it prints in (its sections are
-    the pages). In the light pass each page also loads cleanly (no failed or remote request, no
-    console error, every image decodes); with ``--screenshots``, each lesson's screenshot is kept."""
+def test_the_accessibility_check_covers_every_page(built_site):
+    assert set(AXE_PAGES) == {p.as_posix() for p in site_pages(built_site)} | {"404.html"}
+
+
+def axe_check(page, axe_url: str, exclude: list, everything: bool, differs_from=None) -> tuple[list, dict]:
+    """axe-core's WCAG A/AA rules on ``page``: the colour rules on the whole page (but code blocks
+    whose every look an earlier one showed), the other rules on the whole page (``everything``) or
+    on the elements laid out otherwise than on the light page whose ``LAYOUT`` is ``differs_from``.
+    Returns the violations and what was skipped."""
+    page.evaluate(OPEN_ALL_DETAILS)
+    counts = {}
+    if differs_from is not None:
+        counts["differs"] = page.evaluate(MARK_SCHEME_DIFFERENCES, differs_from)
+        everything = counts["differs"] is None
+    counts["blocks"], counts["marked"] = page.evaluate(MARK_CODE_SEEN)
+    page.add_script_tag(url=axe_url)
+    only = lambda rules: {"runOnly": {"type": "rule", "values": sorted(rules)}}  # noqa: E731
+    found = page.evaluate(AXE_RUN, [only(COLOUR_SKIPS_SEEN), {"exclude": exclude + [["pre[data-look-seen]"]]}])
+    if everything:  # every other rule, on the whole page
+        others = {"runOnly": {"type": "tag", "values": WCAG_AA}, "rules": {r: {"enabled": False} for r in COLOUR_SKIPS_SEEN}}
+        return found + page.evaluate(AXE_RUN, [others, {"exclude": exclude}]), counts
+    found += page.evaluate(AXE_RUN, [only(set(COLOUR_RULES) - COLOUR_SKIPS_SEEN), {"exclude": exclude}])
+    if counts["differs"]:
+        found += page.evaluate(AXE_RUN, [ALL_BUT_COLOUR, {"include": [["[data-scheme-differs]"]], "exclude": exclude}])
+    return found, counts
+
+
+@pytest.mark.parametrize("rel", AXE_PAGES, ids=lambda rel: rel.removesuffix("/index.html").removesuffix(".html"))
+def test_every_page_meets_wcag_aa(rel, built_site, server, browser, watched, pytestconfig):
+    """axe-core's WCAG 2.0, 2.1 and 2.2 level A and AA rules find nothing on the page, in the light
+    and the dark scheme, with every hint, solution and discussion opened (closed, their text would
+    escape the colour checks). The dark scheme changes colours and which variant of a figure or
+    toggle shows, so there the rules that read colours check the whole page and every other rule
+    the elements laid out otherwise than in the light scheme. The print page is checked in its own
+    parts, in the light scheme it prints in (its sections are the pages). In the light scheme the
+    page also loads cleanly (no failed or remote request, no console error, every image decodes);
+    with ``--screenshots``, a lesson's screenshot is kept. A page whose every input passed before
+    is not checked again (``tests/proofs.py``)."""
     assert AXE_JS.is_file(), f"axe-core not found at {AXE_JS}: run `make setup`"
-    w = watched(color_scheme=scheme, viewport={"width": 1280, "height": 900})
-    # axe-core comes in as a file of the site's own origin: the pages' policy refuses inline scripts.
-    axe_url = f"{server}/__tests__/axe.min.js"
-    w.context.route(axe_url, lambda route: route.fulfill(path=AXE_JS, content_type="text/javascript"))
-    found, per_rule, skipped = [], Counter(), Counter()
-    pages = [p for p in site_pages(built_site) if p.parts[0] != "print_page" or scheme == "light"]
-    for rel in pages + [Path("404.html")]:
-        url = page_url(server, rel) if rel.name == "index.html" else f"{server}/{rel.as_posix()}"
+    rel = Path(rel)
+    url = page_url(server, rel) if rel.name == "index.html" else f"{server}/{rel.as_posix()}"
+    exclude = [[PRINT_PAGE_SECTIONS]] if rel.parts[0] == "print_page" else []
+    axe_url = f"{server}/__tests__/axe.min.js"  # a file of the site's origin: the policy refuses inline scripts
+    found, layout = [], None
+    for scheme in ("light", "dark") if rel.parts[0] != "print_page" else ("light",):
+        w = watched(color_scheme=scheme, viewport={"width": 1280, "height": 900})
+        w.context.route(axe_url, lambda route: route.fulfill(path=AXE_JS, content_type="text/javascript"))
         page = w.goto(url, until="networkidle" if scheme == "light" else "load")
         shown = page.evaluate("document.body.getAttribute('data-md-color-scheme')")
         assert shown == SCHEMES[scheme], f"{url}: shown in {shown}, not {SCHEMES[scheme]}"
@@ -414,26 +478,63 @@ def test_every_page_meets_wcag_aa(built_site, server, watched, scheme, pytestcon
             assert page.evaluate(UNDECODABLE_IMAGES) == [], url
             if rel.parts[0] == "lessons":
                 keep_screenshot(pytestconfig, page, f"{rel.parts[1]}-light")
-        page.evaluate(OPEN_ALL_DETAILS)
-        exclude = [[PRINT_PAGE_SECTIONS]] if rel.parts[0] == "print_page" else []
-        blocks, marked = page.evaluate(MARK_CODE_SEEN)
-        skipped.update(blocks=blocks, marked=marked)
-        page.add_script_tag(url=axe_url)
-        violations = page.evaluate(AXE_RUN, [ALL_BUT_COLOUR, exclude])
-        violations += page.evaluate(AXE_RUN, [COLOUR_ONLY, exclude + [["pre[data-look-seen]"]]])
+            proof = page_proof(built_site, rel, browser)
+            if proofs.proven(pytestconfig, proof):
+                assert w.problems == []
+                print(f"\n{rel}: passed before on these exact inputs (the page, every file it loads, axe-core,"
+                      " the browser, this test): not checked again")
+                return
+            page.evaluate(OPEN_ALL_DETAILS)
+            layout = page.evaluate(LAYOUT)
+            violations, counts = axe_check(page, axe_url, exclude, everything=True)
+        else:
+            violations, counts = axe_check(page, axe_url, exclude, everything=False, differs_from=layout)
+        print(f"\n{rel} ({scheme}): the colour rule skipped {counts['marked']} of {counts['blocks']} code blocks"
+              + ("" if "differs" not in counts else
+                 f"; the other rules checked {counts['differs']} elements laid out otherwise than in light"
+                 if counts["differs"] is not None else "; the documents differ, so every rule checked the whole page"))
         for violation in violations:
-            per_rule[violation["rule"]] += len(violation["nodes"])
             for node in violation["nodes"]:
-                found.append(f"{rel.parent.as_posix() if rel.name == 'index.html' else rel} ({scheme}): "
-                             f"{violation['rule']} ({violation['impact']}) at {node['target']}\n"
+                found.append(f"{rel} ({scheme}): {violation['rule']} ({violation['impact']}) at {node['target']}\n"
                              f"    {node['html']}\n    {' '.join(node['why'].split())[:300]}")
-    summary = ", ".join(f"{rule}: {n}" for rule, n in per_rule.most_common()) or "none"
-    print(f"\naxe-core {scheme} scheme, elements per rule violated: {summary}; the colour rule skipped "
-          f"{skipped['marked']} of {skipped['blocks']} code blocks, whose every look an earlier block showed")
-    if found:
-        print("\n".join(found))
-    assert not found, f"{len(found)} WCAG A/AA violations in the {scheme} scheme ({summary}):\n" + "\n".join(found[:40])
-    assert w.problems == []
+        if scheme == "light":
+            assert w.problems == []
+    assert not found, f"{len(found)} WCAG A/AA violations:\n" + "\n".join(found[:40])
+    proofs.record(proof, f"axe-core WCAG A/AA on {rel}")
+
+
+def page_proof(built_site: Path, rel: Path, browser) -> str:
+    """The key of axe-core's check of a page: the page's bytes and those of every file of the site
+    it names in a ``src`` or a ``href`` (its style sheets, scripts and figures), every style sheet
+    and script of the theme, axe-core, the browser's version and this test module (its rules,
+    options and scripts)."""
+    import importlib.metadata
+
+    class Named(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.found = set()
+
+        def handle_starttag(self, tag, attrs):
+            self.found |= {value for name, value in attrs if name in ("src", "href") and value}
+
+    built_site = built_site.resolve()
+    named = Named()
+    named.feed((built_site / rel).read_text(encoding="utf-8"))
+    here = (built_site / rel).parent
+    files = {f for f in built_site.rglob("*") if f.suffix in (".css", ".js") and f.is_file()}
+    for link in named.found:
+        if "://" in link or link.startswith(("data:", "mailto:", "#")):
+            continue
+        target = (here / urlparse(link).path).resolve()
+        target = target / "index.html" if target.is_dir() else target
+        if target.is_file() and target.suffix != ".html":
+            files.add(target)
+    parts = [rel.as_posix(), (built_site / rel).read_bytes(), AXE_JS.read_bytes(), browser.version,
+             importlib.metadata.version("playwright"), Path(__file__).read_bytes()]
+    for file in sorted(files):
+        parts += [file.relative_to(built_site).as_posix(), file.read_bytes()]
+    return proofs.key(*parts)
 
 
 def test_search_finds_autograd_offline(server, watched):

@@ -18,11 +18,13 @@ from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
 
 import pytest
 
 from course import ROOT, data, lessons, snippets, source
 from course.pytest_plugin import python_blocks
+from tests import proofs
 
 FINAL_MARKER = "FINAL EVALUATION"
 GUARDED = ("test_df",)
@@ -142,12 +144,29 @@ def scrambled_workdir(tmp_path, monkeypatch):
     plt.close("all")
 
 
+def guarded_proof(page) -> str:
+    """The key of the scrambled run of ``page``: the code it runs, and (``course.cache.key``) this
+    test module with every project module it imports, the dataset, the library versions and the
+    environment runs get; a lesson's check passed on exactly these is not repeated (tests/proofs.py)."""
+    import json
+
+    from course import cache
+
+    return cache.key(Path(__file__), json.dumps(units(page)), str(page == FINAL))
+
+
 @pytest.mark.parametrize("page", LESSONS, ids=lambda p: p.stem)
-def test_no_block_before_the_final_evaluation_touches_the_test_rows(page, scrambled_workdir):
+def test_no_block_before_the_final_evaluation_touches_the_test_rows(page, request):
+    proof = guarded_proof(page)
+    if proofs.proven(request.config, proof):
+        print(f"\n{page.name}: passed before on this exact code, data and environment: not run again")
+        return
+    request.getfixturevalue("scrambled_workdir")
     found_final = run_guarded(page)
     if page == FINAL:
         assert found_final, (f"{page.name} declares final_evaluation: true, so it must score the test "
                              f"rows in a {FINAL_MARKER} block")
+    proofs.record(proof, f"no block of {page.name} before the final evaluation touches the test rows")
 
 
 def test_the_module_scores_the_test_rows_in_one_block_of_the_lesson_that_says_so():
