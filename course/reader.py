@@ -72,19 +72,10 @@ def tokens(text: str) -> tuple:
     """The block tokens of ``text``, each with its ``.map`` (0-based first line, end line). A
     text parsed before (by this reader and these parser versions) is read back from the build
     cache: a warm build parses nothing."""
-    import pickle
-
     from course import store
 
-    path = PARSED / store.key_name(hashlib.sha256((_parser_key() + text).encode()).hexdigest(), ".pickle")
-    try:
-        return pickle.loads(path.read_bytes())
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-        pass
-    parsed = tuple(_parser().parse(text))
-    store.write(path, pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL))
-    store.keep_newest(PARSED, PARSED_KEPT, "*.pickle")
-    return parsed
+    key = hashlib.sha256((_parser_key() + text).encode()).hexdigest()
+    return store.remembered(PARSED, key, lambda: tuple(_parser().parse(text)), PARSED_KEPT)
 
 
 class ReaderError(ValueError):

@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from course import ROOT, cache, prose, reader, saved
+from course import ROOT, cache, prose, reader, saved, store
 
 LESSONS = ROOT / "docs" / "lessons"
 ROLES = ("starter", "check", "figure", "alternative", "wrong")  # the roles an info string can give a block
@@ -138,7 +138,23 @@ def read(path: Path) -> Lesson:
     per text of the file (a build asks for each lesson often); the lesson is not to be changed."""
     path = Path(path)
     earlier = tuple(page.read_text(encoding="utf-8") for page in saved.earlier_pages(path))
-    return _read(path, path.read_text(encoding="utf-8"), earlier)
+    return _read_kept(path, path.read_text(encoding="utf-8"), earlier)
+
+
+READ = ROOT / ".cache" / "build" / "read"  # each lesson as read before, by its text and its reader's code
+
+
+@lru_cache(maxsize=1)
+def _reader_code() -> str:
+    names = ("source.py", "saved.py", "reader.py", "prose.py", "lessons.py")
+    return hashlib.sha256(b"".join((ROOT / "course" / name).read_bytes() for name in names)).hexdigest()
+
+
+@lru_cache(maxsize=64)
+def _read_kept(path: Path, text: str, earlier: tuple[str, ...]) -> Lesson:
+    """``_read``, kept in the build cache: a warm build reads each lesson back instead."""
+    key = hashlib.sha256("\0".join((_reader_code(), str(path), text, *earlier)).encode()).hexdigest()
+    return store.remembered(READ, key, lambda: _read(path, text, earlier), 100)
 
 
 @lru_cache(maxsize=64)

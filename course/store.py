@@ -62,3 +62,20 @@ def keep_newest(folder: Path, kept: int, pattern: str = "*.json") -> None:
             continue
     for _, stale in sorted(stamped)[: max(0, len(stamped) - kept)]:
         stale.unlink(missing_ok=True)
+
+
+def remembered(folder: Path, key: str, compute, kept: int = 400):
+    """What ``compute()`` returns, kept in ``folder`` (pickled) under ``key``, which must name
+    everything the result depends on: a later call with the same key reads it back instead of
+    computing it again. The ``kept`` newest results stay."""
+    import pickle
+
+    path = Path(folder) / key_name(key, ".pickle")
+    try:
+        return pickle.loads(path.read_bytes())
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, IndexError, TypeError):
+        pass
+    value = compute()
+    write(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+    keep_newest(folder, kept, "*.pickle")
+    return value
