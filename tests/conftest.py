@@ -192,3 +192,12 @@ def close_figures():
     import matplotlib.pyplot as plt
 
     plt.close("all")
+
+
+@pytest.fixture
+def project(tmp_path, small_built):
+    """A scratch copy of the small course that starts warm from its one cold build: a test that
+    changes one of its lessons runs that lesson only."""
+    from tests import scratch
+
+    return scratch.small_course(tmp_path / "project", warm_cache=True, cache_from=small_built.project)

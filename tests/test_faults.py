@@ -19,14 +19,7 @@ LESSON = "docs/lessons/01-counting.md"
 FIGURES = "assets/figures/01_counting.py"
 
 
-@pytest.fixture
-def project(tmp_path, small_built):
-    return scratch.small_course(tmp_path / "project", warm_cache=True, cache_from=small_built.project)
-
-
 line_of = scratch.line_of
-
-
 run_pytest = scratch.run_pytest
 
 
@@ -81,37 +74,24 @@ def test_a_figure_that_raises_fails_the_build_and_keeps_the_old_site(project):
     assert (project / "site" / "index.html").read_text() == "the previous, good build"
 
 
-def test_a_figure_that_cuts_off_its_own_shapes_fails_the_build(project):
-    scratch.edit(project / FIGURES, '    ax.set_ylabel("IPOs")', '    ax.set_ylim(0, 100)\n    ax.set_ylabel("IPOs")')
+@pytest.mark.parametrize("file, old, new, marker, offset, says", [
+    (FIGURES, '    ax.set_ylabel("IPOs")', '    ax.set_ylim(0, 100)\n    ax.set_ylabel("IPOs")', 'figures.draw("gains"', 0,
+     "Lesson code failed at {where}: FigureError: figure 'gains' (light) cuts off its shapes"),
+    (LESSON, "](figure:gains)", "](figure:losses)", "](figure:losses)", 0,
+     "{where}: figure 'losses' is shown here but no ```python figure block"),
+    (LESSON, 'gains = int(df["Listing_Gains"].sum())', 'gains = int(df["Listing_Gains"].count())', "gains = int(df[", -1,
+     "{where}: this solution does not pass its exercise's check; it printed \"The reference solution does NOT "
+     "pass this check: its answer, encoded, is '"),
+    (LESSON, "gains = ...  # a whole number", "gains = 174  # a whole number", 'check(gains, "MTc0")', -1,
+     "{where}: this check does not fail the untouched starter"),
+], ids=["a figure that cuts off its shapes", "a figure shown but never drawn",
+        "a solution that no longer passes its check", "a check that passes the untouched starter"])
+def test_a_fault_of_a_figure_or_an_exercise_fails_the_build_and_names_its_line(project, file, old, new, marker, offset,
+                                                                                says):
+    scratch.edit(project / file, old, new)
     result = scratch.build(project)
     assert result.returncode != 0
-    line = line_of(project / LESSON, 'figures.draw("gains"')
-    assert f"Lesson code failed at {LESSON}:{line}: FigureError: figure 'gains' (light) cuts off its shapes" in result.output
-
-
-def test_a_figure_shown_but_never_drawn_fails_the_build(project):
-    scratch.edit(project / LESSON, "](figure:gains)", "](figure:losses)")
-    result = scratch.build(project)
-    assert result.returncode != 0
-    line = line_of(project / LESSON, "](figure:losses)")
-    assert f"{LESSON}:{line}: figure 'losses' is shown here but no ```python figure block" in result.output
-
-
-def test_a_solution_that_no_longer_passes_its_check_fails_the_build(project):
-    scratch.edit(project / LESSON, 'gains = int(df["Listing_Gains"].sum())', 'gains = int(df["Listing_Gains"].count())')
-    result = scratch.build(project)
-    assert result.returncode != 0
-    line = line_of(project / LESSON, "gains = int(df[")
-    assert (f"{LESSON}:{line - 1}: this solution does not pass its exercise's check; it printed "
-            "\"The reference solution does NOT pass this check: its answer, encoded, is '") in result.output
-
-
-def test_a_check_that_passes_the_untouched_starter_fails_the_build(project):
-    scratch.edit(project / LESSON, "gains = ...  # a whole number", "gains = 174  # a whole number")
-    result = scratch.build(project)
-    assert result.returncode != 0
-    line = line_of(project / LESSON, 'check(gains, "MTc0")')
-    assert f"{LESSON}:{line - 1}: this check does not fail the untouched starter" in result.output
+    assert says.format(where=f"{LESSON}:{line_of(project / LESSON, marker) + offset}") in result.output
 
 
 def test_an_exercise_out_of_its_order_is_refused(project):

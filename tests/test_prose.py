@@ -127,61 +127,31 @@ def test_changing_any_number_the_output_backs_fails_and_names_the_page(page, les
 # --- the check in a real test run of an edited lesson, on the small course ---------------------
 
 
-@pytest.fixture
-def project(tmp_path, small_built):
-    return scratch.small_course(tmp_path / "project", warm_cache=True, cache_from=small_built.project)
-
-
 run_pytest = scratch.run_pytest
-
-
 line_of = scratch.line_of
 
 
-def test_a_changed_prose_number_fails(project):
+@pytest.mark.parametrize("old, new, marker, says", [
+    ("So 174 of the 319", "So 175 of the 319", "So 175 of", "the number 175 is bound to nothing"),
+    ("listed with a gain, 54.5 percent]", "listed with a gain, 45.5 percent]", "45.5 percent]",
+     "the number 45.5 is bound to nothing"),  # in a figure's alt text
+    ("## Summary\n", "## Summary\n\nSo 174 + 145 = 320 IPOs.\n", "174 + 145 = 320",
+     "arithmetic does not hold: 174 + 145 = 320 (it is 319)"),
+    ("`{python} len(df)` IPOs", "`{python} len(dff)` IPOs", "len(dff)", "inline expression"),
+    ("## Summary\n", "## Summary\n\nThe dataset covers 17 years of listings.\n", "covers 17 years",
+     "the number 17 is bound to nothing"),
+], ids=["changed number", "changed alt-text number", "wrong arithmetic", "wrong inline expression",
+        "undeclared bare number"])
+def test_a_wrong_number_in_the_prose_fails_and_names_its_line(project, old, new, marker, says):
     page = project / LESSON1
-    scratch.edit(page, "So 174 of the 319", "So 175 of the 319")
+    scratch.edit(page, old, new)
     result = run_pytest(project, LESSON1)
     assert result.returncode == 1
-    line = line_of(page, "So 175 of")
-    assert f"{LESSON1}:{line}: the number 175 is bound to nothing" in result.output
-    assert "1 unbound" in result.output
-
-
-def test_a_changed_alt_text_number_fails(project):
-    page = project / LESSON1
-    scratch.edit(page, "listed with a gain, 54.5 percent]", "listed with a gain, 45.5 percent]")
-    result = run_pytest(project, LESSON1)
-    assert result.returncode == 1
-    line = line_of(page, "45.5 percent]")
-    assert f"{LESSON1}:{line}: the number 45.5 is bound to nothing" in result.output
-
-
-def test_wrong_arithmetic_fails(project):
-    page = project / LESSON1
-    scratch.edit(page, "## Summary\n", "## Summary\n\nSo 174 + 145 = 320 IPOs.\n")
-    result = run_pytest(project, LESSON1)
-    assert result.returncode == 1
-    line = line_of(page, "174 + 145 = 320")
-    assert f"{LESSON1}:{line}: arithmetic does not hold: 174 + 145 = 320 (it is 319)" in result.output
-
-
-def test_a_wrong_inline_expression_fails(project):
-    page = project / LESSON1
-    scratch.edit(page, "`{python} len(df)` IPOs", "`{python} len(dff)` IPOs")
-    result = run_pytest(project, LESSON1)
-    assert result.returncode == 1
-    line = line_of(page, "len(dff)")
-    assert f"{LESSON1}:{line}: inline expression" in result.output and "NameError" in result.output
-
-
-def test_an_undeclared_bare_number_fails(project):
-    page = project / LESSON1
-    scratch.edit(page, "## Summary\n", "## Summary\n\nThe dataset covers 17 years of listings.\n")
-    result = run_pytest(project, LESSON1)
-    assert result.returncode == 1
-    line = line_of(page, "covers 17 years")
-    assert f"{LESSON1}:{line}: the number 17 is bound to nothing" in result.output
+    assert f"{LESSON1}:{line_of(page, marker)}: {says}" in result.output
+    if "inline" in says:
+        assert "NameError" in result.output
+    if "bound to nothing" in says and "alt" not in marker:
+        assert "1 unbound" in result.output
 
 
 def test_make_outputs_reports_prose_the_new_outputs_no_longer_back(project):
