@@ -32,26 +32,22 @@ def make_build(project):
     return scratch.run(["make", "build", f"BIN={sys.prefix}/bin", "STAMP="], project, timeout=240)
 
 
-def test_a_block_that_raises(project):
+@pytest.mark.parametrize("old, new, says", [
+    ('print("rows:", len(df))', 'print("rows:", len(df.rows))', lambda page: [
+        f"Lesson code failed at {LESSON}:{line_of(page, 'len(df.rows)')}: AttributeError",
+        # a later block: not run, and says so
+        f"{LESSON}:{line_of(page, 'gain_rate = df') - 1}: not run: the block at line "
+        f"{line_of(page, 'import pandas as pd') - 1} failed first"]),
+    ("# Output: gain rate: 0.545", "# Output: gain rate: 0.546", lambda page: [
+        f"{LESSON}:{line_of(page, 'gain rate: 0.546')}: printed output differs", "-gain rate: 0.546", "+gain rate: 0.545"]),
+], ids=["a block that raises", "a drifted output"])
+def test_a_broken_block_fails_its_page_and_names_its_line(project, old, new, says):
     page = project / LESSON
-    scratch.edit(page, 'print("rows:", len(df))', 'print("rows:", len(df.rows))')
+    scratch.edit(page, old, new)
     result = run_pytest(project, LESSON)
     assert result.returncode == 1
-    line = line_of(page, "len(df.rows)")
-    assert f"Lesson code failed at {LESSON}:{line}: AttributeError" in result.output
-    later = line_of(page, "gain_rate = df") - 1  # a later block: not run, and says so
-    fence = line_of(page, "import pandas as pd") - 1
-    assert f"{LESSON}:{later}: not run: the block at line {fence} failed first" in result.output
-
-
-def test_a_drifted_output(project):
-    page = project / LESSON
-    scratch.edit(page, "# Output: gain rate: 0.545", "# Output: gain rate: 0.546")
-    result = run_pytest(project, LESSON)
-    assert result.returncode == 1
-    line = line_of(page, "gain rate: 0.546")
-    assert f"{LESSON}:{line}: printed output differs" in result.output
-    assert "-gain rate: 0.546" in result.output and "+gain rate: 0.545" in result.output
+    for expected in says(page):
+        assert expected in result.output
 
 
 def test_a_block_the_runner_would_silently_skip(project):
@@ -62,46 +58,6 @@ def test_a_block_the_runner_would_silently_skip(project):
     result = run_pytest(project, "tests/test_blocks_accounted.py")
     assert result.returncode == 1
     assert f"{LESSON}:{line_of(page, '{.python}')}: ```{{.python}}" in result.output
-
-
-def test_a_figure_that_raises_fails_the_build_and_keeps_the_old_site(project):
-    scratch.edit(project / FIGURES, "    fig, ax = plt.subplots", "    raise ValueError('no bars today')\n    fig, ax = plt.subplots")
-    previous_site(project)
-    result = make_build(project)
-    assert result.returncode != 0
-    line = line_of(project / LESSON, 'figures.draw("gains"')
-    assert f"Lesson code failed at {LESSON}:{line}: ValueError: no bars today" in result.output
-    assert (project / "site" / "index.html").read_text() == "the previous, good build"
-
-
-@pytest.mark.parametrize("file, old, new, marker, offset, says", [
-    (FIGURES, '    ax.set_ylabel("IPOs")', '    ax.set_ylim(0, 100)\n    ax.set_ylabel("IPOs")', 'figures.draw("gains"', 0,
-     "Lesson code failed at {where}: FigureError: figure 'gains' (light) cuts off its shapes"),
-    (LESSON, "](figure:gains)", "](figure:losses)", "](figure:losses)", 0,
-     "{where}: figure 'losses' is shown here but no ```python figure block"),
-    (LESSON, 'gains = int(df["Listing_Gains"].sum())', 'gains = int(df["Listing_Gains"].count())', "gains = int(df[", -1,
-     "{where}: this solution does not pass its exercise's check; it printed \"The reference solution does NOT "
-     "pass this check: its answer, encoded, is '"),
-    (LESSON, "gains = ...  # a whole number", "gains = 174  # a whole number", 'check(gains, "MTc0")', -1,
-     "{where}: this check does not fail the untouched starter"),
-], ids=["a figure that cuts off its shapes", "a figure shown but never drawn",
-        "a solution that no longer passes its check", "a check that passes the untouched starter"])
-def test_a_fault_of_a_figure_or_an_exercise_fails_the_build_and_names_its_line(project, file, old, new, marker, offset,
-                                                                                says):
-    scratch.edit(project / file, old, new)
-    result = scratch.build(project)
-    assert result.returncode != 0
-    assert says.format(where=f"{LESSON}:{line_of(project / LESSON, marker) + offset}") in result.output
-
-
-def test_an_exercise_out_of_its_order_is_refused(project):
-    text = (project / LESSON).read_text()
-    check = '```python check\ncheck(gains, "MTc0")\n```\n\n'
-    (project / LESSON).write_text(text.replace(check, ""))
-    result = scratch.build(project)
-    assert result.returncode != 0
-    assert re.search(rf"{LESSON}:\d+: Exercise 1 must give, in this order, one ```python starter block, one "
-                     r"```python check block, a \?\?\? tip \"Hint\", a \?\?\? success \"Solution\"", result.output)
 
 
 def test_a_wrong_answer_the_check_passes_and_a_right_one_it_rejects_fail_the_build(project):
@@ -117,15 +73,21 @@ def test_a_wrong_answer_the_check_passes_and_a_right_one_it_rejects_fail_the_bui
             "the check rejects it.") in result.output
 
 
-def test_an_exercise_without_its_other_answers_is_refused(project):
+@pytest.mark.parametrize("block, says", [
+    ('```python check\ncheck(gains, "MTc0")\n```\n\n',
+     r"Exercise 1 must give, in this order, one ```python starter block, one ```python check block, a \?\?\? "
+     r"tip \"Hint\", a \?\?\? success \"Solution\""),
+    ('```python wrong\ngains = len(df)  # every IPO, not the gains\n```\n\n',
+     r"Exercise 1 needs, after its solution, at least one ```python alternative block .* and two ```python wrong "
+     r"blocks .*; it has 1 and 1"),
+], ids=["without its check", "without its second wrong answer"])
+def test_an_exercise_missing_a_part_is_refused(project, block, says):
     text = (project / LESSON).read_text()
-    wrong = '```python wrong\ngains = len(df)  # every IPO, not the gains\n```\n\n'
-    assert wrong in text
-    (project / LESSON).write_text(text.replace(wrong, ""))
+    assert block in text
+    (project / LESSON).write_text(text.replace(block, ""))
     result = scratch.build(project)
     assert result.returncode != 0
-    assert re.search(rf"{LESSON}:\d+: Exercise 1 needs, after its solution, at least one ```python alternative "
-                     r"block .* and two ```python wrong blocks .*; it has 1 and 1", result.output)
+    assert re.search(rf"{LESSON}:\d+: {says}", result.output)
 
 
 def test_a_trial_changes_nothing_the_lesson_goes_on_with(tmp_path):
@@ -177,24 +139,22 @@ def test_a_corrupted_dataset(project, tmp_path):
     assert "Dataset rejected" in result.output and "318 rows instead of 319" in result.output
 
 
-def test_a_kernel_that_dies_fails_the_build_and_names_the_line(project):
-    page = project / LESSON
-    scratch.edit(page, "## Practice exercises", "```python\nimport os, signal\nos.kill(os.getpid(), signal.SIGKILL)\n```\n\n## Practice exercises")
+@pytest.mark.parametrize("edits, marker, says", [
+    ([(FIGURES, "    fig, ax = plt.subplots", "    raise ValueError('no bars today')\n    fig, ax = plt.subplots")],
+     'figures.draw("gains"', "Lesson code failed at {where}: ValueError: no bars today"),
+    ([(LESSON, "## Practice exercises",
+       "```python\nimport os, signal\nos.kill(os.getpid(), signal.SIGKILL)\n```\n\n## Practice exercises")],
+     "import os, signal", "Lesson kernel died at {where}: the kernel was killed (out of memory?)"),
+    ([(LESSON, "description: Count the rows and the gains.\n", "description: Count the rows and the gains.\ncell_timeout: 4\n"),
+      (LESSON, "## Practice exercises", "```python\nimport time\ntime.sleep(600)\n```\n\n## Practice exercises")],
+     "import time", "Lesson code timed out at {where}: it ran longer than 4 s"),
+], ids=["a figure that raises", "a kernel that dies", "a hung block"])
+def test_a_run_that_fails_stops_make_build_names_the_line_and_keeps_the_old_site(project, edits, marker, says):
+    for file, old, new in edits:
+        scratch.edit(project / file, old, new)
     previous_site(project)
     result = make_build(project)
     assert result.returncode != 0
-    line = line_of(page, "import os, signal") - 1
-    assert f"Lesson kernel died at {LESSON}:{line}: the kernel was killed (out of memory?)" in result.output
-    assert (project / "site" / "index.html").read_text() == "the previous, good build"
-
-
-def test_a_hung_block_times_out_and_names_the_line(project):
-    page = project / LESSON
-    scratch.edit(page, "description: Count the rows and the gains.\n", "description: Count the rows and the gains.\ncell_timeout: 4\n")
-    scratch.edit(page, "## Practice exercises", "```python\nimport time\ntime.sleep(600)\n```\n\n## Practice exercises")
-    previous_site(project)
-    result = make_build(project)
-    assert result.returncode != 0
-    line = line_of(page, "import time") - 1
-    assert f"Lesson code timed out at {LESSON}:{line}: it ran longer than 4 s" in result.output
+    line = line_of(project / LESSON, marker) - (0 if marker.startswith("figures.") else 1)  # the line, or the block's fence
+    assert says.format(where=f"{LESSON}:{line}") in result.output
     assert (project / "site" / "index.html").read_text() == "the previous, good build"
