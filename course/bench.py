@@ -8,7 +8,10 @@ Everything runs in a scratch copy of the project, each measurement the median of
   time of each lesson's run, summed) against that compute, with the default pool (two kernels
   share the two cores, so each runs slower) and with one job (each lesson alone, as the scripts
   run: the measure of what executing each lesson once costs, kernel start included);
-- warm rebuild (nothing changed), against the plain build;
+- warm rebuild (nothing changed), against the plain build of the same pages with the same
+  third-party plugins: the Markdown pages, and the notebook pages the site shows rendered by
+  mkdocs-jupyter (``execute: false``, the course's view notebooks as the cold build made them);
+  and, for reference, against the plain build of the Markdown pages alone;
 - one-lesson edit (one block of a lesson changed: that lesson runs again), and a prose edit (a
   sentence changed: nothing runs), for reference;
 - the snippet tests (``pytest docs``), against running every snippet in one plain Python process
@@ -106,10 +109,18 @@ def copy_project(target: Path, origin: Path = ROOT) -> Path:
     return target
 
 
-def plain_project(target: Path) -> Path:
-    """The same Markdown pages under plain mkdocs-material: no hooks, no notebooks, no figures."""
+def plain_project(target: Path, notebooks: list[Path] = ()) -> Path:
+    """The same Markdown pages under plain mkdocs-material: no hooks, no figures; with
+    ``notebooks``, those notebooks too, as pages rendered by the mkdocs-jupyter plugin."""
     shutil.copytree(ROOT / "docs", target / "docs")
-    (target / "mkdocs.yml").write_text(PLAIN_CONFIG)
+    config = PLAIN_CONFIG
+    if notebooks:
+        (target / "docs" / "notebooks").mkdir(exist_ok=True)
+        for notebook in notebooks:
+            shutil.copy2(notebook, target / "docs" / "notebooks" / notebook.name)
+        config = config.replace("plugins: [search, print-site]",
+                                "plugins:\n  - search\n  - mkdocs-jupyter:\n      execute: false\n  - print-site")
+    (target / "mkdocs.yml").write_text(config)
     return target
 
 
@@ -277,6 +288,9 @@ def main() -> None:
         t["cold_one_job"] = median(runs, lambda i: cold(i, jobs=1, seconds_of=one_job_items))
         t["cold"] = median(runs, cold)
         t["warm"] = median(runs, lambda _: run(build, project, env))
+        views = sorted((project / ".cache" / "notebooks").glob("*.view.ipynb"))  # the pages the site shows
+        plain_notebooks = plain_project(work / "plain-notebooks", views)
+        t["plain_notebooks"] = median(runs, lambda _: run(build, plain_notebooks, env))
         t["edit"] = median(runs, edit_one)
         t["prose"] = median(runs, edit_prose)
         t["items"] = statistics.median(item_seconds)
@@ -296,7 +310,9 @@ def main() -> None:
 
     rows = [
         ("cold build", t["cold"], "plain build + lessons' compute", t["plain"] + t["compute"], GOALS["cold"]),
-        ("warm rebuild", t["warm"], "plain mkdocs-material build", t["plain"], GOALS["warm"]),
+        ("warm rebuild", t["warm"], "plain build of the same pages, notebooks by mkdocs-jupyter", t["plain_notebooks"],
+         GOALS["warm"]),
+        ("warm rebuild", t["warm"], "plain build of the Markdown pages alone", t["plain"], None),
         ("cold item-seconds", t["items"], "lessons' runs as scripts", t["compute"], None),
         ("  with one job", t["items_one_job"], "lessons' runs as scripts", t["compute"], GOALS["items"]),
         ("cold, one job", t["cold_one_job"], "plain build + lessons' compute", t["plain"] + t["compute"], None),

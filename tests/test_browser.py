@@ -643,21 +643,28 @@ def test_lessons_read_well_at_phone_width(server, watched, lesson, pytestconfig)
     assert w.problems == []
 
 
-def test_every_page_reflows_at_320px_and_200_percent_zoom(built_site, server, watched, pytestconfig):
+def test_every_page_reflows_at_320px_and_200_percent_zoom(built_site, server, browser, watched, pytestconfig):
     """WCAG 1.4.10: at 320 CSS px (and at 640, a 1280 px laptop zoomed to 200 %) nothing needs a
     sideways scroll of the page; code blocks, tables and notebook cells scroll in their own box.
     Each page is loaded once, at 320 px, and then laid out again at 640 px (as a window resized or
-    zoomed is)."""
+    zoomed is). A page whose every input passed before is not laid out again (``tests/proofs.py``)."""
     w = watched(viewport={"width": 320, "height": 800})
     problems = []
     for rel in site_pages(built_site):
+        proof = proofs.key("reflow", page_proof(built_site, rel, browser))
+        if proofs.proven(pytestconfig, proof):
+            continue
+        found_here = []
         page = w.goto(page_url(server, rel), until="load")
         for width in (320, 640):
             page.set_viewport_size({"width": width, "height": 800})
             overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
             if overflow > 0:
-                problems.append(f"{rel.parent} at {width}px: the page scrolls sideways by {overflow}px")
-            problems += [f"{rel.parent} at {width}px: {found}" for found in page.evaluate(STICKS_OUT)]
+                found_here.append(f"{rel.parent} at {width}px: the page scrolls sideways by {overflow}px")
+            found_here += [f"{rel.parent} at {width}px: {found}" for found in page.evaluate(STICKS_OUT)]
+        problems += found_here
+        if not found_here and not w.problems:
+            proofs.record(proof, f"{rel} reflows at 320 and 640 px")
     if pytestconfig.getoption("screenshots"):
         page = w.goto(f"{server}/lessons/{LESSONS[1]}/")
         page.set_viewport_size({"width": 320, "height": 800})
@@ -801,11 +808,17 @@ def lesson_titles() -> list[str]:
     return titles
 
 
-def test_the_whole_course_prints_to_pdf(built_site, server, watched, tmp_path):
+def test_the_whole_course_prints_to_pdf(built_site, server, browser, watched, tmp_path, pytestconfig):
     """The print page: the overview and every lesson in order, hints open, light figures, no
     notebooks; printed from the browser it makes a clean PDF whose headings (its outline) hold
-    every lesson's title in order, with an open hint's text on Lesson 1's pages."""
+    every lesson's title in order, with an open hint's text on Lesson 1's pages. Not printed again
+    when the overview and the print page, and every file they name, passed before (``tests/proofs.py``)."""
     import pypdf
+
+    proof = proofs.key("pdf", page_proof(built_site, Path("index.html"), browser),
+                       page_proof(built_site, Path("print_page/index.html"), browser))
+    if proofs.proven(pytestconfig, proof):
+        return
 
     overview = watched().goto(f"{server}/")
     link = overview.locator('article a[href="print_page/"]')
@@ -846,3 +859,4 @@ def test_the_whole_course_prints_to_pdf(built_site, server, watched, tmp_path):
     last = next(at for title, at in parts if title == titles[1])
     assert any("describe()" in reader.pages[i].extract_text() for i in range(first, last + 1))
     assert w.problems == []
+    proofs.record(proof, "the whole course prints to one PDF")
