@@ -1,11 +1,13 @@
 """Proofs kept by their inputs: a costly check that passed on exactly these inputs is not repeated.
 
-Two checks of ``make test`` cost far more than they read: axe-core on a page in both schemes (a
-few seconds a page), and a lesson run again on scrambled test rows (half a minute for Lessons 5 and
-6). Each is a function of inputs that can be named exactly, as a build result is (``course.cache``):
+Some checks of ``make test`` cost far more than they read: axe-core on a page in both schemes (a
+few seconds a page), a page laid out at 320 and 640 px, the course printed to PDF, and a lesson run
+again on scrambled test rows (half a minute for Lessons 5 and 6). Each is a function of inputs that
+can be named exactly, as a build result is (``course.cache``):
 
-- axe-core on a page: the page's bytes and the bytes of every file it loaded (style sheets,
-  scripts, figures, fonts), axe-core's own file, the browser's version and this test code;
+- a check of a page in the browser: the page's bytes and the bytes of every file of the site it
+  names (style sheets, scripts, figures) and of every style sheet and script of the theme,
+  axe-core's own file, the browser's and Playwright's versions and the test module;
 - the scrambled run of a lesson: the code its run executes, the dataset, the library versions,
   the environment the runs get, and the test code with every project module it imports.
 
