@@ -1,7 +1,8 @@
 """Proofs kept by their inputs: a costly check that passed on exactly these inputs is not repeated.
 
 Some checks of ``make test`` cost far more than they read: axe-core on a page in both schemes (a
-few seconds a page), a page laid out at 320 and 640 px, the course printed to PDF, and a lesson run
+few seconds a page), a page laid out at 320 and 640 px, the course printed to PDF, the figures read
+at their shown size, the keyboard tabbed through a page, the notebooks downloaded, and a lesson run
 again on scrambled test rows (half a minute for Lessons 5 and 6). Each is a function of inputs that
 can be named exactly, as a build result is (``course.cache``):
 

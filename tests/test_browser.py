@@ -503,6 +503,11 @@ def test_every_page_meets_wcag_aa(rel, built_site, server, browser, watched, pyt
     proofs.record(proof, f"axe-core WCAG A/AA on {rel}")
 
 
+def pages_proof(check: str, built_site: Path, rels: list[str], browser) -> str:
+    """The key of the browser check ``check`` of the pages ``rels`` (``page_proof`` of each)."""
+    return proofs.key(check, *(page_proof(built_site, Path(rel), browser) for rel in rels))
+
+
 def page_proof(built_site: Path, rel: Path, browser) -> str:
     """The key of axe-core's check of a page: the page's bytes and those of every file of the site
     it names in a ``src`` or a ``href`` (its style sheets, scripts and figures), every style sheet
@@ -580,9 +585,13 @@ def test_a_hint_opens_on_click(server, watched):
     assert w.problems == []
 
 
-def test_notebook_download_is_the_notebook(server, watched, built_site, tmp_path):
+def test_notebook_download_is_the_notebook(server, watched, built_site, tmp_path, browser, pytestconfig):
     import nbformat
 
+    notebook_pages = [f"notebooks/{lesson.replace('-', '_')}/index.html" for lesson in LESSONS]
+    proof = pages_proof("download", built_site, notebook_pages, browser)  # each page names its .ipynb
+    if proofs.proven(pytestconfig, proof):
+        return
     w = watched()
     for lesson in LESSONS:
         name = lesson.replace("-", "_")
@@ -596,6 +605,7 @@ def test_notebook_download_is_the_notebook(server, watched, built_site, tmp_path
         assert saved.read_bytes() == (built_site / "notebooks" / name / f"{name}.ipynb").read_bytes()
         nbformat.validate(nbformat.read(saved, as_version=4))
     assert w.problems == []
+    proofs.record(proof, "every notebook page downloads its notebook")
 
 
 def test_dataset_download_is_the_dataset(server, watched, tmp_path):
@@ -692,9 +702,12 @@ FIGURE_TEXT = """async () => {
 }"""
 
 
-def test_figures_are_legible_and_described(server, watched):
+def test_figures_are_legible_and_described(server, watched, built_site, browser, pytestconfig):
     """On a 1280 px laptop screen every figure's text is real text of 12 CSS px or more, and every
     figure has the same descriptive alt text in its light and its dark variant."""
+    proof = pages_proof("figures", built_site, [f"lessons/{lesson}/index.html" for lesson in LESSONS], browser)
+    if proofs.proven(pytestconfig, proof):
+        return
     w = watched(viewport={"width": 1280, "height": 800})
     problems, smallest = [], {}
     for lesson in LESSONS:
@@ -726,6 +739,7 @@ def test_figures_are_legible_and_described(server, watched):
     assert len(smallest) >= len(LESSONS)
     assert problems == []
     assert w.problems == []
+    proofs.record(proof, "every figure is legible and described")
 
 
 # Reach with the Tab key, from the top of the page, and where the focus ring is on the way.
@@ -765,8 +779,12 @@ def tab_through(page, limit: int = 800) -> list[dict]:
     return stops
 
 
-def test_keyboard_reaches_every_control_with_a_visible_focus_ring(server, watched):
+def test_keyboard_reaches_every_control_with_a_visible_focus_ring(server, watched, built_site, browser, pytestconfig):
     """Tab reaches every hint, copy button, download and scrolling box; each shows a focus ring."""
+    proof = pages_proof("keyboard", built_site, [f"lessons/{LESSONS[0]}/index.html",
+                                                  f"notebooks/{LESSONS[0].replace('-', '_')}/index.html"], browser)
+    if proofs.proven(pytestconfig, proof):
+        return
     w = watched(viewport={"width": 1280, "height": 800})
     page = w.goto(f"{server}/lessons/{LESSONS[0]}/")
     stops = tab_through(page)
@@ -798,6 +816,7 @@ def test_keyboard_reaches_every_control_with_a_visible_focus_ring(server, watche
     unringed = [s for s in stops if s["visible"] and not s["ring"]]
     assert unringed == [], unringed[:5]
     assert w.problems == []
+    proofs.record(proof, "the keyboard reaches every control")
 
 
 def lesson_titles() -> list[str]:
