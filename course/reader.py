@@ -78,6 +78,12 @@ def tokens(text: str) -> tuple:
     return store.remembered(PARSED, key, lambda: tuple(_parser().parse(text)), PARSED_KEPT)
 
 
+def relative(path: Path) -> str:
+    """``path`` as the project names it in messages: relative to the checkout where it is inside."""
+    path = Path(path).resolve()
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
+
+
 class ReaderError(ValueError):
     """A page says something the reader cannot attach: the message names the line."""
 

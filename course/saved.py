@@ -31,7 +31,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
-from course import ROOT, reader
+from course import reader
 
 MARK = re.compile(r"[ \t]*#@save[ \t]*$", re.M)
 SAVED_WORD = "saved"  # the info-string word of a block that holds the saved code
@@ -59,14 +59,9 @@ def is_saved_block(info: str) -> bool:
     return SAVED_WORD in info.split()[1:]
 
 
-def _where(path: Path) -> str:
-    path = Path(path).resolve()
-    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
-
-
 def statements(path: Path, text: str) -> list[Statement]:
     """The statements ``text`` (the page at ``path``) saves, in page order."""
-    return list(_statements(_where(path), text))
+    return list(_statements(reader.relative(path), text))
 
 
 @lru_cache(maxsize=64)
@@ -122,7 +117,7 @@ def library(path: Path, text: str, before_line: int) -> tuple[str, tuple[str | N
     if own := [s for s in statements(path, text) if s.block < before_line]:
         parts.append((_number(text), own))
     if not parts:
-        raise SavedError(f"{_where(path)}:{before_line}: a ```python saved block holds the code that earlier "
+        raise SavedError(f"{reader.relative(path)}:{before_line}: a ```python saved block holds the code that earlier "
                          "lessons (or blocks above it) mark with #@save, and nothing is marked")
     lines: list[str] = []
     origins: list[str | None] = []
@@ -151,17 +146,23 @@ def _number(text: str) -> int | None:
 
 def expand(path: Path, text: str, blocks: list[reader.Block]) -> list[reader.Block]:
     """``blocks`` of the page with every ``saved`` block holding its code and every mark removed."""
-    out = []
+    return expanded(path, text, blocks)[0]
+
+
+def expanded(path: Path, text: str, blocks: list[reader.Block]) -> tuple[list[reader.Block], dict]:
+    """``expand``, and for each ``saved`` block (by its line) where each line of its code was saved."""
+    out, origins = [], {}
     for block in blocks:
         if block.language in reader.PYTHON and is_saved_block(block.info):
             if block.code.strip():
-                raise SavedError(f"{_where(path)}:{block.lineno}: a ```python saved block is left empty: its code "
+                raise SavedError(f"{reader.relative(path)}:{block.lineno}: a ```python saved block is left empty: its code "
                                  "is what earlier lessons and blocks mark with #@save")
-            block = replace(block, code=library(path, text, block.lineno)[0])
+            code, origins[block.lineno] = library(path, text, block.lineno)
+            block = replace(block, code=code)
         elif block.language in reader.PYTHON:
             block = replace(block, code=strip(block.code))
         out.append(block)
-    return out
+    return out, origins
 
 
 def python_blocks(path: Path) -> list[reader.Block]:

@@ -114,9 +114,7 @@ class Lesson:
         return [m["name"] for m in FIGURE_IMAGE.finditer(self.text)]
 
 
-def relative(path: Path) -> str:
-    path = Path(path).resolve()
-    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
+relative = reader.relative  # a path as the messages name it
 
 
 def pages() -> list[Path]:
@@ -164,10 +162,8 @@ def _read(path: Path, text: str, earlier: tuple[str, ...]) -> Lesson:
 
     where = relative(path)
     try:
-        fenced = reader.fences(text)
-        blocks = {b.lineno: b for b in saved.expand(path, text, fenced)}
-        origins = {b.lineno: saved.library(path, text, b.lineno)[1] for b in fenced
-                   if b.language in reader.PYTHON and saved.is_saved_block(b.info)}
+        found, origins = saved.expanded(path, text, reader.fences(text))
+        blocks = {b.lineno: b for b in found}
     except reader.ReaderError as exc:
         raise SourceError(f"{where}:{str(exc).removeprefix('line ')}") from None
     except saved.SavedError as exc:
