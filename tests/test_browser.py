@@ -451,56 +451,159 @@ def axe_check(page, axe_url: str, exclude: list, everything: bool, differs_from=
     return found, counts
 
 
+# Everything the browser checks on one page is checked on one load of it, each check with its own
+# kept proof: axe-core in both schemes (every page), reflow (every page but the 404 page), the
+# figures' legibility and their swap by the scheme toggle (the lesson pages).
+PAGE_CHECKS = {"axe": "axe-core WCAG A/AA", "reflow": "reflows at 320 and 640 px",
+               "figures": "figures legible and described", "toggle": "the toggle swaps each figure"}
+
+
+def checks_of(rel: Path) -> list[str]:
+    return (["axe"] + (["reflow"] if rel.name == "index.html" else [])
+            + (["figures", "toggle"] if rel.parts[0] == "lessons" else []))
+
+
 @pytest.mark.parametrize("rel", AXE_PAGES, ids=lambda rel: rel.removesuffix("/index.html").removesuffix(".html"))
-def test_every_page_meets_wcag_aa(rel, built_site, server, browser, watched, pytestconfig):
-    """axe-core's WCAG 2.0, 2.1 and 2.2 level A and AA rules find nothing on the page, in the light
-    and the dark scheme, with every hint, solution and discussion opened (closed, their text would
-    escape the colour checks). The dark scheme changes colours and which variant of a figure or
-    toggle shows, so there the rules that read colours check the whole page and every other rule
-    the elements laid out otherwise than in the light scheme. The print page is checked in its own
-    parts, in the light scheme it prints in (its sections are the pages). In the light scheme the
-    page also loads cleanly (no failed or remote request, no console error, every image decodes);
-    with ``--screenshots``, a lesson's screenshot is kept. A page whose every input passed before
-    is not checked again (``tests/proofs.py``)."""
+def test_every_page_meets_wcag_aa_reflows_and_shows_its_figures(rel, built_site, server, browser, watched,
+                                                                pytestconfig):
+    """One load of the page, in the light scheme and a 1280 px window, with every hint, solution and
+    discussion opened (closed, their text would escape the checks), checks all of this:
+
+    - **axe-core** (WCAG 2.0, 2.1 and 2.2, levels A and AA) finds nothing, in the light scheme and,
+      after the toggle, in the dark one. The dark scheme changes colours and which variant of a
+      figure or toggle shows, so there the rules that read colours check the whole page and every
+      other rule the elements laid out otherwise than in the light scheme. The print page is
+      checked in its own parts, in the light scheme it prints in (its sections are the pages).
+    - **Reflow** (WCAG 1.4.10): at 320 CSS px, and at 640 (a 1280 px laptop zoomed to 200 %),
+      nothing needs a sideways scroll of the page; code blocks, tables and notebook cells scroll in
+      their own box. The window is resized to each width, as a window resized or zoomed is.
+    - On a lesson, **its figures**: every figure's text is real text of 12 CSS px or more on the
+      1280 px screen, its light and dark variants have the same descriptive alt text, and the
+      scheme toggle shows the dark variant of each figure in place of the light one.
+    - In the light scheme the page loads cleanly (no failed or remote request, no console error,
+      every image decodes); with ``--screenshots``, a lesson's screenshot is kept.
+
+    A check whose every input passed before (the page, every file it loads, axe-core, the browser,
+    this test) is not made again (``tests/proofs.py``)."""
     assert AXE_JS.is_file(), f"axe-core not found at {AXE_JS}: run `make setup`"
     rel = Path(rel)
     url = page_url(server, rel) if rel.name == "index.html" else f"{server}/{rel.as_posix()}"
-    exclude = [[PRINT_PAGE_SECTIONS]] if rel.parts[0] == "print_page" else []
+    printed = rel.parts[0] == "print_page"
+    exclude = [[PRINT_PAGE_SECTIONS]] if printed else []
     axe_url = f"{server}/__tests__/axe.min.js"  # a file of the site's origin: the policy refuses inline scripts
-    found, layout = [], None
-    for scheme in ("light", "dark") if rel.parts[0] != "print_page" else ("light",):
-        w = watched(color_scheme=scheme, viewport={"width": 1280, "height": 900})
-        w.context.route(axe_url, lambda route: route.fulfill(path=AXE_JS, content_type="text/javascript"))
-        page = w.goto(url, until="networkidle" if scheme == "light" else "load")
-        shown = page.evaluate("document.body.getAttribute('data-md-color-scheme')")
-        assert shown == SCHEMES[scheme], f"{url}: shown in {shown}, not {SCHEMES[scheme]}"
-        if scheme == "light":
-            assert page.evaluate(UNDECODABLE_IMAGES) == [], url
-            if rel.parts[0] == "lessons":
-                keep_screenshot(pytestconfig, page, f"{rel.parts[1]}-light")
-            proof = page_proof(built_site, rel, browser)
-            if proofs.proven(pytestconfig, proof):
-                assert w.problems == []
-                print(f"\n{rel}: passed before on these exact inputs (the page, every file it loads, axe-core,"
-                      " the browser, this test): not checked again")
-                return
-            page.evaluate(OPEN_ALL_DETAILS)
-            layout = page.evaluate(LAYOUT)
-            violations, counts = axe_check(page, axe_url, exclude, everything=True)
-        else:
-            violations, counts = axe_check(page, axe_url, exclude, everything=False, differs_from=layout)
-        print(f"\n{rel} ({scheme}): the colour rule skipped {counts['marked']} of {counts['blocks']} code blocks"
-              + ("" if "differs" not in counts else
-                 f"; the other rules checked {counts['differs']} elements laid out otherwise than in light"
-                 if counts["differs"] is not None else "; the documents differ, so every rule checked the whole page"))
-        for violation in violations:
-            for node in violation["nodes"]:
-                found.append(f"{rel} ({scheme}): {violation['rule']} ({violation['impact']}) at {node['target']}\n"
-                             f"    {node['html']}\n    {' '.join(node['why'].split())[:300]}")
-        if scheme == "light":
-            assert w.problems == []
-    assert not found, f"{len(found)} WCAG A/AA violations:\n" + "\n".join(found[:40])
-    proofs.record(proof, f"axe-core WCAG A/AA on {rel}")
+    w = watched(color_scheme="light", viewport={"width": 1280, "height": 900})
+    w.context.route(axe_url, lambda route: route.fulfill(path=AXE_JS, content_type="text/javascript"))
+    page = w.goto(url, until="networkidle")
+    assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == SCHEMES["light"], url
+    assert page.evaluate(UNDECODABLE_IMAGES) == [], url
+    if rel.parts[0] == "lessons":
+        keep_screenshot(pytestconfig, page, f"{rel.parts[1]}-light")
+    assert w.problems == []
+    key = page_proof(built_site, rel, browser)
+    todo = {check: proofs.key(check, key) for check in checks_of(rel)}
+    todo = {check: proof for check, proof in todo.items() if not proofs.proven(pytestconfig, proof)}
+    if not todo:
+        print(f"\n{rel}: passed before on these exact inputs (the page, every file it loads, axe-core,"
+              " the browser, this test): not checked again")
+        return
+    found = []
+    page.evaluate(OPEN_ALL_DETAILS)
+    if "figures" in todo:
+        found += figure_problems(rel, page.evaluate(FIGURE_TEXT))
+    if "toggle" in todo:
+        found += figure_swap_problems(rel, page, "light")
+    if "axe" in todo:
+        layout = page.evaluate(LAYOUT)
+        found += axe_findings(rel, "light", *axe_check(page, axe_url, exclude, everything=True))
+    if not printed and {"axe", "toggle"} & set(todo):  # the reader's toggle, and the dark media with it
+        page.emulate_media(color_scheme="dark")
+        page.locator(f'label[title="{TO_DARK}"]').first.click()
+        page.wait_for_function(f"document.body.getAttribute('data-md-color-scheme') === '{SCHEMES['dark']}'")
+        page.wait_for_load_state("networkidle")  # the dark variants of the figures
+        if "toggle" in todo:
+            found += figure_swap_problems(rel, page, "dark")
+            keep_screenshot(pytestconfig, page, f"{rel.parts[1]}-dark")
+        if "axe" in todo:
+            page.evaluate("() => document.querySelectorAll('[data-look-seen]').forEach(e => e.removeAttribute('data-look-seen'))")
+            found += axe_findings(rel, "dark", *axe_check(page, axe_url, exclude, everything=False, differs_from=layout))
+    if "reflow" in todo:
+        for width in (320, 640):
+            page.set_viewport_size({"width": width, "height": 800})
+            overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            if overflow > 0:
+                found.append(f"{rel.parent} at {width}px: the page scrolls sideways by {overflow}px")
+            found += [f"{rel.parent} at {width}px: {stuck}" for stuck in page.evaluate(STICKS_OUT)]
+    assert not found, f"{len(found)} problems:\n" + "\n".join(found[:40])
+    assert w.problems == []
+    for check, proof in todo.items():
+        proofs.record(proof, f"{PAGE_CHECKS[check]}: {rel}")
+
+
+TO_DARK = "Switch to dark mode"  # the toggle's title in the light scheme (mkdocs.yml)
+
+
+def axe_findings(rel: Path, scheme: str, violations: list, counts: dict) -> list[str]:
+    """Each node of each axe-core violation, one line each; what the check skipped is printed."""
+    print(f"\n{rel} ({scheme}): the colour rule skipped {counts['marked']} of {counts['blocks']} code blocks"
+          + ("" if "differs" not in counts else
+             f"; the other rules checked {counts['differs']} elements laid out otherwise than in light"
+             if counts["differs"] is not None else "; the documents differ, so every rule checked the whole page"))
+    return [f"{rel} ({scheme}): {violation['rule']} ({violation['impact']}) at {node['target']}\n"
+            f"    {node['html']}\n    {' '.join(node['why'].split())[:300]}"
+            for violation in violations for node in violation["nodes"]]
+
+
+def figure_problems(rel: Path, figures_: list[dict]) -> list[str]:
+    """What is wrong with a lesson's figures as ``FIGURE_TEXT`` measured them."""
+    lesson = rel.parts[1]
+    problems, smallest, variants = [], {}, {}
+    for fig in figures_:
+        name = fig["src"].split("/")[-1].split("#")[0]
+        base, _, variant = name.rpartition("-")
+        variants.setdefault(base, {})[variant.removesuffix(".svg")] = fig["alt"]
+        if fig["texts"] == 0:
+            problems.append(f"{lesson}/{name}: no text in the SVG (drawn as paths?)")
+        if fig["shown"]:
+            smallest[base] = fig["smallest"]
+            if fig["smallest"] < 12:
+                problems.append(f"{lesson}/{name}: text as small as {fig['smallest']:.1f} CSS px")
+    for base, alts in variants.items():
+        if set(alts) != {"light", "dark"}:
+            problems.append(f"{lesson}/{base}: variants {sorted(alts)}, not light and dark")
+            continue
+        alt = alts["light"]
+        if alts["dark"] != alt:
+            problems.append(f"{lesson}/{base}: the light and dark variants' alt texts differ")
+        if len(alt.split()) < 8 or base in alt or alt.lower().endswith(".svg"):
+            problems.append(f"{lesson}/{base}: alt text does not describe the figure: {alt!r}")
+    if not smallest:
+        problems.append(f"{lesson}: no figure shown on a 1280 px screen")
+    print(f"\n{lesson}: smallest figure text on a 1280 px screen (CSS px): "
+          + ", ".join(f"{base} {size:.1f}" for base, size in smallest.items()))
+    return problems
+
+
+def figure_swap_problems(rel: Path, page, scheme: str) -> list[str]:
+    """In ``scheme``, every figure of the lesson shows its ``scheme`` variant and hides the other."""
+    shown, hidden = ("light", "dark") if scheme == "light" else ("dark", "light")
+    show = page.locator(f'article img[src*="-{shown}.svg"]')
+    hide = page.locator(f'article img[src*="-{hidden}.svg"]')
+    n = show.count()
+    if n < 1 or hide.count() != n:
+        return [f"{rel.parent}: {n} {shown} and {hide.count()} {hidden} figure variants"]
+    if not all(show.nth(i).is_visible() and not hide.nth(i).is_visible() for i in range(n)):
+        return [f"{rel.parent} ({scheme}): a figure shows its {hidden} variant"]
+    return []
+
+
+def test_a_reader_who_prefers_dark_gets_the_dark_scheme_and_figures(server, watched):
+    """Without a toggle: the reader's own preference picks the scheme, and the figures follow."""
+    w = watched(color_scheme="dark", viewport={"width": 1280, "height": 900})
+    page = w.goto(f"{server}/lessons/{LESSONS[0]}/", until="load")
+    assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == SCHEMES["dark"]
+    assert figure_swap_problems(Path("lessons", LESSONS[0], "index.html"), page, "dark") == []
+    assert page.locator(f'label[title="Switch to light mode"]').first.is_visible()
+    assert w.problems == []
 
 
 def pages_proof(check: str, built_site: Path, rels: list[str], browser) -> str:
@@ -551,24 +654,6 @@ def test_search_finds_autograd_offline(server, watched):
     results.first.wait_for(timeout=10_000)
     links = page.locator(".md-search-result__link").evaluate_all("els => els.map(e => e.href)")
     assert any("/lessons/" in link for link in links), links
-    assert w.problems == []
-
-
-@pytest.mark.parametrize("lesson", LESSONS)
-def test_dark_mode_toggle_swaps_each_figure(server, watched, lesson, pytestconfig):
-    w = watched(color_scheme="light", viewport={"width": 1280, "height": 900})
-    page = w.goto(f"{server}/lessons/{lesson}/")
-    light = page.locator('img[src*="-light.svg"]')
-    dark = page.locator('img[src*="-dark.svg"]')
-    n = light.count()
-    assert n >= 1 and dark.count() == n
-    assert all(light.nth(i).is_visible() and not dark.nth(i).is_visible() for i in range(n))
-    page.locator('label[title="Switch to dark mode"]').first.click()
-    page.wait_for_function("document.body.getAttribute('data-md-color-scheme') === 'slate'")
-    assert all(dark.nth(i).is_visible() and not light.nth(i).is_visible() for i in range(n))
-    dark.first.scroll_into_view_if_needed()
-    keep_screenshot(pytestconfig, page, f"{lesson}-dark-figure", full_page=False)
-    keep_screenshot(pytestconfig, page, f"{lesson}-dark")
     assert w.problems == []
 
 
@@ -639,7 +724,12 @@ STICKS_OUT = """() => {
 
 
 @pytest.mark.parametrize("lesson", LESSONS)
-def test_lessons_read_well_at_phone_width(server, watched, lesson, pytestconfig):
+def test_lessons_read_well_at_phone_width(server, watched, lesson, pytestconfig, built_site, browser):
+    """On a phone (390 px, touch): no sideways scroll, body text of 14 px or more, figures inside
+    the screen. Not checked again when the page passed before on the same inputs."""
+    proof = proofs.key("phone", page_proof(built_site, Path("lessons", lesson, "index.html"), browser))
+    if proofs.proven(pytestconfig, proof):
+        return
     w = watched(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True, has_touch=True)
     page = w.goto(f"{server}/lessons/{lesson}/")
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
@@ -651,36 +741,7 @@ def test_lessons_read_well_at_phone_width(server, watched, lesson, pytestconfig)
     assert all(right <= 390 for right in widths)
     keep_screenshot(pytestconfig, page, f"{lesson}-phone")
     assert w.problems == []
-
-
-def test_every_page_reflows_at_320px_and_200_percent_zoom(built_site, server, browser, watched, pytestconfig):
-    """WCAG 1.4.10: at 320 CSS px (and at 640, a 1280 px laptop zoomed to 200 %) nothing needs a
-    sideways scroll of the page; code blocks, tables and notebook cells scroll in their own box.
-    Each page is loaded once, at 320 px, and then laid out again at 640 px (as a window resized or
-    zoomed is). A page whose every input passed before is not laid out again (``tests/proofs.py``)."""
-    w = watched(viewport={"width": 320, "height": 800})
-    problems = []
-    for rel in site_pages(built_site):
-        proof = proofs.key("reflow", page_proof(built_site, rel, browser))
-        if proofs.proven(pytestconfig, proof):
-            continue
-        found_here = []
-        page = w.goto(page_url(server, rel), until="load")
-        for width in (320, 640):
-            page.set_viewport_size({"width": width, "height": 800})
-            overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-            if overflow > 0:
-                found_here.append(f"{rel.parent} at {width}px: the page scrolls sideways by {overflow}px")
-            found_here += [f"{rel.parent} at {width}px: {found}" for found in page.evaluate(STICKS_OUT)]
-        problems += found_here
-        if not found_here and not w.problems:
-            proofs.record(proof, f"{rel} reflows at 320 and 640 px")
-    if pytestconfig.getoption("screenshots"):
-        page = w.goto(f"{server}/lessons/{LESSONS[1]}/")
-        page.set_viewport_size({"width": 320, "height": 800})
-        keep_screenshot(pytestconfig, page, f"{LESSONS[1]}-320px")
-    assert problems == []
-    assert w.problems == []
+    proofs.record(proof, f"{lesson} reads well at phone width")
 
 
 # Every figure of a page as shown: its <img>, the smallest text in its SVG in CSS pixels at the
@@ -700,46 +761,6 @@ FIGURE_TEXT = """async () => {
   }
   return out;
 }"""
-
-
-def test_figures_are_legible_and_described(server, watched, built_site, browser, pytestconfig):
-    """On a 1280 px laptop screen every figure's text is real text of 12 CSS px or more, and every
-    figure has the same descriptive alt text in its light and its dark variant."""
-    proof = pages_proof("figures", built_site, [f"lessons/{lesson}/index.html" for lesson in LESSONS], browser)
-    if proofs.proven(pytestconfig, proof):
-        return
-    w = watched(viewport={"width": 1280, "height": 800})
-    problems, smallest = [], {}
-    for lesson in LESSONS:
-        page = w.goto(f"{server}/lessons/{lesson}/")
-        figures_ = page.evaluate(FIGURE_TEXT)
-        variants: dict[str, dict[str, str]] = {}
-        for fig in figures_:
-            name = fig["src"].split("/")[-1].split("#")[0]
-            base, _, variant = name.rpartition("-")
-            variants.setdefault(base, {})[variant.removesuffix(".svg")] = fig["alt"]
-            if fig["texts"] == 0:
-                problems.append(f"{lesson}/{name}: no text in the SVG (drawn as paths?)")
-            if fig["shown"]:
-                smallest[f"{lesson}/{base}"] = fig["smallest"]
-                if fig["smallest"] < 12:
-                    problems.append(f"{lesson}/{name}: text as small as {fig['smallest']:.1f} CSS px")
-        for base, alts in variants.items():
-            if set(alts) != {"light", "dark"}:
-                problems.append(f"{lesson}/{base}: variants {sorted(alts)}, not light and dark")
-                continue
-            alt = alts["light"]
-            if alts["dark"] != alt:
-                problems.append(f"{lesson}/{base}: the light and dark variants' alt texts differ")
-            if len(alt.split()) < 8 or base in alt or alt.lower().endswith(".svg"):
-                problems.append(f"{lesson}/{base}: alt text does not describe the figure: {alt!r}")
-    print("\nsmallest figure text on a 1280 px screen (CSS px):")
-    for name, size in smallest.items():
-        print(f"  {name}: {size:.1f}")
-    assert len(smallest) >= len(LESSONS)
-    assert problems == []
-    assert w.problems == []
-    proofs.record(proof, "every figure is legible and described")
 
 
 # Reach with the Tab key, from the top of the page, and where the focus ring is on the way.
