@@ -2,6 +2,7 @@
 
 import re
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -54,10 +55,13 @@ def test_lesson_time_estimates_are_computed_not_typed():
 
 @pytest.mark.slow
 @pytest.mark.browser
-def test_a_learner_follows_the_set_up_page_and_runs_a_downloaded_notebook(built_site, tmp_path):
+def test_a_learner_follows_the_set_up_page_and_runs_a_downloaded_notebook(built_site, tmp_path, pytestconfig):
     """Read the data step from the served Set-up page (as the browser shows it, with this site's
     address filled in), run it in an empty folder, download a notebook from the site beside it
-    and run that notebook to the end in a fresh kernel."""
+    and run that notebook to the end in a fresh kernel. Not repeated when it passed before on the
+    same Set-up page, notebook, browser, libraries and test (``tests/proofs.py``)."""
+    import hashlib
+    import importlib.metadata
     import os
     import subprocess
     import sys
@@ -67,9 +71,19 @@ def test_a_learner_follows_the_set_up_page_and_runs_a_downloaded_notebook(built_
     from nbclient import NotebookClient
     from playwright.sync_api import sync_playwright
 
+    from course import cache
+    from tests import proofs
     from tests.helpers import serve
 
     chromium = os.environ.get("CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
+    name = "01_deep_learning_fundamentals"
+    read = [built_site / "setup" / "index.html", built_site / "notebooks" / name / f"{name}.ipynb"]
+    browser_version = subprocess.run([chromium, "--version"], capture_output=True, text=True).stdout
+    proof = cache.key(Path(__file__), *(hashlib.sha256(path.read_bytes()).hexdigest() for path in read),
+                      browser_version, importlib.metadata.version("playwright"))
+    if proofs.proven(pytestconfig, proof):
+        print("\nthe Set-up page and the notebook passed before on these exact inputs: not run again")
+        return
     with serve(built_site) as url, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
         page = browser.new_page()
@@ -86,7 +100,6 @@ def test_a_learner_follows_the_set_up_page_and_runs_a_downloaded_notebook(built_
         assert result.returncode == 0, result.stderr
         assert result.stdout.strip() == "indian_ipo.csv is the course's dataset: 2d0e03960717"
 
-        name = "01_deep_learning_fundamentals"
         urllib.request.urlretrieve(f"{url}/notebooks/{name}/{name}.ipynb", folder / f"{name}.ipynb")
     (folder / "data_step.py").unlink()
     notebook = nbformat.read(folder / f"{name}.ipynb", as_version=4)
@@ -95,6 +108,7 @@ def test_a_learner_follows_the_set_up_page_and_runs_a_downloaded_notebook(built_
                    resources={"metadata": {"path": str(folder)}}).execute()
     printed = "".join(o.get("text", "") for c in notebook.cells if c.cell_type == "code" for o in c.outputs)
     assert "Shape: (319, 10)" in printed and "gain rate, development rows: 0.537" in printed
+    proofs.record(proof, "a learner follows the Set-up page and runs a downloaded notebook")
 
 
 @pytest.mark.slow
