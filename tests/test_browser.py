@@ -455,17 +455,18 @@ def axe_check(page, axe_url: str, exclude: list, everything: bool, differs_from=
 # kept proof: axe-core in both schemes (every page), reflow (every page but the 404 page), the
 # figures' legibility and their swap by the scheme toggle (the lesson pages).
 PAGE_CHECKS = {"axe": "axe-core WCAG A/AA", "reflow": "reflows at 320 and 640 px",
-               "figures": "figures legible and described", "toggle": "the toggle swaps each figure"}
+               "figures": "figures legible and described", "toggle": "the toggle swaps each figure",
+               "download": "the download button gives the notebook", "pdf": "the whole course prints to one PDF"}
 
 
 def checks_of(rel: Path) -> list[str]:
     return (["axe"] + (["reflow"] if rel.name == "index.html" else [])
-            + (["figures", "toggle"] if rel.parts[0] == "lessons" else []))
+            + {"lessons": ["figures", "toggle"], "notebooks": ["download"], "print_page": ["pdf"]}.get(rel.parts[0], []))
 
 
 @pytest.mark.parametrize("rel", AXE_PAGES, ids=lambda rel: rel.removesuffix("/index.html").removesuffix(".html"))
 def test_every_page_meets_wcag_aa_reflows_and_shows_its_figures(rel, built_site, server, browser, watched,
-                                                                pytestconfig):
+                                                                pytestconfig, tmp_path):
     """One load of the page, in the light scheme and a 1280 px window, with every hint, solution and
     discussion opened (closed, their text would escape the checks), checks all of this:
 
@@ -480,6 +481,8 @@ def test_every_page_meets_wcag_aa_reflows_and_shows_its_figures(rel, built_site,
     - On a lesson, **its figures**: every figure's text is real text of 12 CSS px or more on the
       1280 px screen, its light and dark variants have the same descriptive alt text, and the
       scheme toggle shows the dark variant of each figure in place of the light one.
+    - On a notebook page, **its download button** gives the notebook the site holds, valid.
+    - On the print page, **the PDF** (``pdf_problems``), printed by a reader who chose the dark scheme.
     - In the light scheme the page loads cleanly (no failed or remote request, no console error,
       every image decodes); with ``--screenshots``, a lesson's screenshot is kept.
 
@@ -501,12 +504,16 @@ def test_every_page_meets_wcag_aa_reflows_and_shows_its_figures(rel, built_site,
     assert w.problems == []
     key = page_proof(built_site, rel, browser)
     todo = {check: proofs.key(check, key) for check in checks_of(rel)}
+    if "pdf" in todo:  # the overview links to the print page: its bytes are an input too
+        todo["pdf"] = proofs.key("pdf", key, page_proof(built_site, Path("index.html"), browser))
     todo = {check: proof for check, proof in todo.items() if not proofs.proven(pytestconfig, proof)}
     if not todo:
         print(f"\n{rel}: passed before on these exact inputs (the page, every file it loads, axe-core,"
               " the browser, this test): not checked again")
         return
     found = []
+    if "pdf" in todo and page.locator("#print-site-page details:not([open])").count():
+        found.append("the print page leaves a hint, solution or discussion closed")
     page.evaluate(OPEN_ALL_DETAILS)
     if "figures" in todo:
         found += figure_problems(rel, page.evaluate(FIGURE_TEXT))
@@ -526,6 +533,13 @@ def test_every_page_meets_wcag_aa_reflows_and_shows_its_figures(rel, built_site,
         if "axe" in todo:
             page.evaluate("() => document.querySelectorAll('[data-look-seen]').forEach(e => e.removeAttribute('data-look-seen'))")
             found += axe_findings(rel, "dark", *axe_check(page, axe_url, exclude, everything=False, differs_from=layout))
+    if "pdf" in todo:  # the reader's toggle, as above: the print keeps the light figures
+        page.emulate_media(color_scheme="dark")
+        page.locator(f'label[title="{TO_DARK}"]').first.click()
+        page.wait_for_function(f"document.body.getAttribute('data-md-color-scheme') === '{SCHEMES['dark']}'")
+        found += pdf_problems(built_site, page, tmp_path)
+    if "download" in todo:
+        found += download_problems(built_site, rel, page, tmp_path)
     if "reflow" in todo:
         for width in (320, 640):
             page.set_viewport_size({"width": width, "height": 800})
@@ -670,27 +684,22 @@ def test_a_hint_opens_on_click(server, watched):
     assert w.problems == []
 
 
-def test_notebook_download_is_the_notebook(server, watched, built_site, tmp_path, browser, pytestconfig):
+def download_problems(built_site: Path, rel: Path, page, tmp_path: Path) -> list[str]:
+    """The notebook page's download button saves the site's notebook under its name, valid."""
     import nbformat
 
-    notebook_pages = [f"notebooks/{lesson.replace('-', '_')}/index.html" for lesson in LESSONS]
-    proof = pages_proof("download", built_site, notebook_pages, browser)  # each page names its .ipynb
-    if proofs.proven(pytestconfig, proof):
-        return
-    w = watched()
-    for lesson in LESSONS:
-        name = lesson.replace("-", "_")
-        page = w.goto(f"{server}/notebooks/{name}/")
-        with page.expect_download() as info:
-            page.locator("a.course-download").click()
-        download = info.value
-        assert download.suggested_filename == f"{name}.ipynb"
-        saved = tmp_path / download.suggested_filename
-        download.save_as(saved)
-        assert saved.read_bytes() == (built_site / "notebooks" / name / f"{name}.ipynb").read_bytes()
-        nbformat.validate(nbformat.read(saved, as_version=4))
-    assert w.problems == []
-    proofs.record(proof, "every notebook page downloads its notebook")
+    name = rel.parts[1]
+    with page.expect_download() as info:
+        page.locator("a.course-download").click()
+    download = info.value
+    if download.suggested_filename != f"{name}.ipynb":
+        return [f"{rel.parent}: the download is named {download.suggested_filename}, not {name}.ipynb"]
+    saved = tmp_path / download.suggested_filename
+    download.save_as(saved)
+    if saved.read_bytes() != (built_site / "notebooks" / name / f"{name}.ipynb").read_bytes():
+        return [f"{rel.parent}: the download is not the site's {name}.ipynb"]
+    nbformat.validate(nbformat.read(saved, as_version=4))
+    return []
 
 
 def test_dataset_download_is_the_dataset(server, watched, tmp_path):
@@ -848,36 +857,35 @@ def lesson_titles() -> list[str]:
     return titles
 
 
-def test_the_whole_course_prints_to_pdf(built_site, server, browser, watched, tmp_path, pytestconfig):
-    """The print page: the overview and every lesson in order, hints open, light figures, no
+def pdf_problems(built_site: Path, page, tmp_path: Path) -> list[str]:
+    """The print page, as ``page`` shows it (every hint open): the overview links to it once; it
+    holds the overview and every lesson in order, light figures whatever the reader's scheme, no
     notebooks; printed from the browser it makes a clean PDF whose headings (its outline) hold
-    every lesson's title in order, with an open hint's text on Lesson 1's pages. Not printed again
-    when the overview and the print page, and every file they name, passed before (``tests/proofs.py``)."""
+    every lesson's title in order, with an open hint's text on Lesson 1's pages."""
     import pypdf
 
-    proof = proofs.key("pdf", page_proof(built_site, Path("index.html"), browser),
-                       page_proof(built_site, Path("print_page/index.html"), browser))
-    if proofs.proven(pytestconfig, proof):
-        return
-
-    overview = watched().goto(f"{server}/")
-    link = overview.locator('article a[href="print_page/"]')
-    assert link.count() == 1
-    w = watched(color_scheme="dark", viewport={"width": 1280, "height": 900})
-    page = w.goto(f"{server}/print_page/")
-    assert page.locator("#print-site-page details:not([open])").count() == 0
-    assert page.locator("#print-site-page details.tip").count() >= 3 * len(LESSONS)
+    problems = []
+    overview = (built_site / "index.html").read_text(encoding="utf-8")
+    article = overview[overview.index("<article"):overview.index("</article>")]
+    if article.count('href="print_page/"') != 1:
+        problems.append("the overview does not link to the print page once")
+    if page.locator("#print-site-page details.tip").count() < 3 * len(LESSONS):
+        problems.append("the print page holds fewer hints than three a lesson")
     figures_ = page.locator("#print-site-page figure img")
     srcs = figures_.evaluate_all("els => els.map(e => e.getAttribute('src'))")
-    assert srcs and all(src.endswith("-light.svg") for src in srcs), srcs
-    assert all(figures_.nth(i).is_visible() for i in range(figures_.count()))
-    assert page.locator("#print-site-page .jupyter-wrapper").count() == 0  # no notebook
+    if not srcs or not all(src.endswith("-light.svg") for src in srcs):
+        problems.append(f"the print page's figures are not all the light variants: {srcs}")
+    if not all(figures_.nth(i).is_visible() for i in range(figures_.count())):
+        problems.append("a figure of the print page is hidden")
+    if page.locator("#print-site-page .jupyter-wrapper").count():
+        problems.append("the print page holds a notebook")
     pdf = tmp_path / "course.pdf"
     # Tagged, with an outline: the PDF's bookmarks are its headings, each with its page.
     page.pdf(path=pdf, format="A4", print_background=True, tagged=True, outline=True)
     reader = pypdf.PdfReader(pdf)
     print(f"\nthe whole course prints on {len(reader.pages)} A4 pages")
-    assert 8 * len(LESSONS) <= len(reader.pages) <= 40 * len(LESSONS)
+    if not 8 * len(LESSONS) <= len(reader.pages) <= 40 * len(LESSONS):
+        problems.append(f"the course prints on {len(reader.pages)} pages")
 
     def headings(outline, depth=0):
         for item in outline:
@@ -890,13 +898,15 @@ def test_the_whole_course_prints_to_pdf(built_site, server, browser, watched, tm
     parts = [(title, at) for depth, title, at in printed if depth == 0]
     titles = lesson_titles()
     found = [title for title, _ in parts if title in titles]
-    assert found == titles, f"lessons missing or out of order: {found}"
-    assert not [title for title, _ in parts if "Contributing" in title]
-    pages_at = [at for _, at in parts]
-    assert pages_at == sorted(pages_at)
+    if found != titles:
+        return problems + [f"lessons missing or out of order in the PDF's outline: {found}"]
+    if [title for title, _ in parts if "Contributing" in title]:
+        problems.append("the PDF holds the contributing page")
+    if [at for _, at in parts] != sorted(at for _, at in parts):
+        problems.append("the PDF's parts are out of order")
     # A hint's text, open on paper: on the pages of Lesson 1's exercises.
     first = next(at for depth, title, at in printed if title == "Practice exercises")
     last = next(at for title, at in parts if title == titles[1])
-    assert any("describe()" in reader.pages[i].extract_text() for i in range(first, last + 1))
-    assert w.problems == []
-    proofs.record(proof, "the whole course prints to one PDF")
+    if not any("describe()" in reader.pages[i].extract_text() for i in range(first, last + 1)):
+        problems.append("no open hint's text on the PDF's pages of Lesson 1's exercises")
+    return problems
