@@ -174,15 +174,28 @@ def built_site(shared_build) -> Path:
 
 
 def pytest_collection_modifyitems(config, items):
-    """The tests behind the run's two builds first (the sharded one, then the shared one), so
-    that the builds overlap the rest of the work instead of ending the run. Otherwise (and within
-    a module) the order stays as collected."""
+    """The longest single tests first, so that no worker is left running one while the other has
+    nothing to do: the lessons' scrambled runs (half a minute each for Lessons 5 and 6; they need
+    no build), the later lessons first, since they run the most code. Then the tests behind the
+    run's two builds (the sharded one, then the shared one), so that the builds overlap the rest
+    of the work instead of ending the run. Otherwise (and within a module) the order stays as
+    collected."""
 
-    def weight(item) -> int:
+    scrambled = sorted({item.callspec.params["page"].name for item in items if scrambled_run(item)})
+
+    def weight(item) -> tuple[int, int]:
+        if scrambled_run(item):  # later lessons first
+            return -1, -scrambled.index(item.callspec.params["page"].name)
         names = getattr(item, "fixturenames", ())
-        return 0 if "sharded_build" in names or "small_built" in names else 1 if "shared_build" in names or "built_site" in names else 2
+        return (0 if "sharded_build" in names or "small_built" in names
+                else 1 if "shared_build" in names or "built_site" in names else 2), 0
 
     items.sort(key=weight)
+
+
+def scrambled_run(item) -> bool:
+    """Is ``item`` a lesson's run on scrambled test rows (``tests/test_test_rows.py``)?"""
+    return item.path.name == "test_test_rows.py" and "page" in getattr(getattr(item, "callspec", None), "params", {})
 
 
 @pytest.fixture(autouse=True)
