@@ -7,7 +7,7 @@ asks the job where a cell that failed stands in its source, and hands the execut
 job, which stores its results in the content-addressed build cache (``.cache/build``) under the
 item's key; an item whose results are all there is not executed again.
 
-**The pool.** At most ``jobs()`` items execute at once, longest first; each kernel runs torch and
+**The pool.** At most ``jobs()`` items execute at once, longest first (``by_expected_time``); each kernel runs torch and
 BLAS on one thread (``threads()``), so that the pool never asks for more threads than the machine
 has cores. Peak memory grows with the number of jobs, not with the number of items. Kernels start
 one after another (two kernels that start together can pick the same free port) and a start that
@@ -165,10 +165,20 @@ def recorded_seconds(cache_dir: Path | None = None) -> dict[str, float]:
     return found
 
 
+def by_expected_time(items: list[Item], seconds: dict[str, float]) -> list[Item]:
+    """``items`` longest first, by the run times recorded (``seconds``); an item never timed counts
+    ``DEFAULT_SECONDS``. Among equals, the later item in the given order first: a later lesson runs
+    what the earlier ones saved (``#@save``) and its own code, so on a fresh clone, where nothing
+    was timed, the longest runs start first and none is left running alone at the end."""
+    place = {id(item): i for i, item in enumerate(items)}
+    return sorted(items, key=lambda item: (-seconds.get(item.name, DEFAULT_SECONDS), -place[id(item)]))
+
+
 def plan(items: list[Item], shards: int, seconds: dict[str, float]) -> list[list[Item]]:
-    """Deal the items to ``shards`` shards, longest first, each to the least loaded shard."""
+    """Deal the items to ``shards`` shards, longest first (``by_expected_time``), each to the least
+    loaded shard."""
     expected = {item.name: seconds.get(item.name, DEFAULT_SECONDS) for item in items}
-    ordered = sorted(items, key=lambda item: (-expected[item.name], item.name))
+    ordered = by_expected_time(items, seconds)
     dealt: list[list[Item]] = [[] for _ in range(shards)]
     loads = [0.0] * shards
     for item in ordered:
@@ -377,7 +387,7 @@ def execute(csv_path: Path, items: list[Item], shard: str | None = None, report:
         import asyncio
 
         seconds = recorded_seconds()
-        todo.sort(key=lambda item: (-seconds.get(item.name, DEFAULT_SECONDS), item.name))
+        todo = by_expected_time(todo, seconds)
         for outcome in asyncio.run(_run_all(todo, n_jobs, n_threads, csv_path)):
             fresh[outcome.item.key] = outcome
             store.write_json(_record_path(outcome.item), {

@@ -89,6 +89,15 @@ def test_items_are_dealt_longest_first_to_the_least_loaded_shard():
     assert sorted(i.path.name for shard in execution.plan(items, 3, {}) for i in shard) == list("abcde")
 
 
+def test_items_never_timed_start_later_first():
+    """On a fresh clone nothing was timed: the later lessons, which run the earlier ones' saved
+    code and their own, start first, so that no long one is left running alone at the end."""
+    items = [Item("lesson", execution.ROOT / "lessons_src" / n, n * 4, []) for n in "abcd"]
+    assert [item.path.name for item in execution.by_expected_time(items, {})] == ["d", "c", "b", "a"]
+    assert [item.path.name for item in execution.by_expected_time(items, {"lessons_src/b": 99.0})] == ["b", "d", "c", "a"]
+    assert [[item.path.name for item in shard] for shard in execution.plan(items, 2, {})] == [["d", "b"], ["c", "a"]]
+
+
 @pytest.mark.parametrize("text", ["3/2", "0/2", "1", "a/b"])
 def test_a_wrong_shard_is_refused(text):
     with pytest.raises(execution.ExecutionError, match="shard"):
