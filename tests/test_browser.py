@@ -523,9 +523,7 @@ def test_every_page_meets_wcag_aa_reflows_and_shows_its_figures(rel, built_site,
         layout = page.evaluate(LAYOUT)
         found += axe_findings(rel, "light", *axe_check(page, axe_url, exclude, everything=True))
     if not printed and {"axe", "toggle"} & set(todo):  # the reader's toggle, and the dark media with it
-        page.emulate_media(color_scheme="dark")
-        page.locator(f'label[title="{TO_DARK}"]').first.click()
-        page.wait_for_function(f"document.body.getAttribute('data-md-color-scheme') === '{SCHEMES['dark']}'")
+        to_dark(page)
         page.wait_for_load_state("networkidle")  # the dark variants of the figures
         if "toggle" in todo:
             found += figure_swap_problems(rel, page, "dark")
@@ -534,9 +532,7 @@ def test_every_page_meets_wcag_aa_reflows_and_shows_its_figures(rel, built_site,
             page.evaluate("() => document.querySelectorAll('[data-look-seen]').forEach(e => e.removeAttribute('data-look-seen'))")
             found += axe_findings(rel, "dark", *axe_check(page, axe_url, exclude, everything=False, differs_from=layout))
     if "pdf" in todo:  # the reader's toggle, as above: the print keeps the light figures
-        page.emulate_media(color_scheme="dark")
-        page.locator(f'label[title="{TO_DARK}"]').first.click()
-        page.wait_for_function(f"document.body.getAttribute('data-md-color-scheme') === '{SCHEMES['dark']}'")
+        to_dark(page)
         found += pdf_problems(built_site, page, tmp_path)
     if "download" in todo:
         found += download_problems(built_site, rel, page, tmp_path)
@@ -554,6 +550,13 @@ def test_every_page_meets_wcag_aa_reflows_and_shows_its_figures(rel, built_site,
 
 
 TO_DARK = "Switch to dark mode"  # the toggle's title in the light scheme (mkdocs.yml)
+
+
+def to_dark(page) -> None:
+    """What a reader who prefers dark does on a light page: the scheme toggle, and the dark media."""
+    page.emulate_media(color_scheme="dark")
+    page.locator(f'label[title="{TO_DARK}"]').first.click()
+    page.wait_for_function(f"document.body.getAttribute('data-md-color-scheme') === '{SCHEMES['dark']}'")
 
 
 def axe_findings(rel: Path, scheme: str, violations: list, counts: dict) -> list[str]:
