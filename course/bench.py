@@ -156,9 +156,17 @@ def measured_build(args, cwd, env, memory_limit: float) -> tuple[float, int, str
     return time.perf_counter() - start, peak, ending
 
 
+RUN_SCRIPT = ("import sys\nfrom pathlib import Path\nfrom course import source\n"
+              "sys.stdout.write('\\n\\n'.join(c.code for c in source.run_cells(source.read(Path(sys.argv[1])))) + '\\n')")
+
+
 def run_script(page: Path) -> str:
-    """A lesson's run, the code the build executes (``course.source.run_cells``), as one script."""
-    return "\n\n".join(cell.code for cell in source.run_cells(source.read(page))) + "\n"
+    """A lesson's run, the code the build executes (``course.source.run_cells``), as one script:
+    read by the course code of the project the page is in, with that project's earlier lessons
+    (whose saved code its ``saved`` blocks hold)."""
+    project = Path(page).resolve().parents[2]
+    return subprocess.run([sys.executable, "-c", RUN_SCRIPT, str(Path(page).resolve())], cwd=project, check=True,
+                          env={**os.environ, "PYTHONPATH": str(project)}, capture_output=True, text=True).stdout
 
 
 def scale_project(source_dir: Path, target: Path, copies: int) -> Path:
