@@ -27,7 +27,11 @@ def overfitting(theme: Theme, history, n_params: int, n_train: int, n_val: int):
     best = min(range(len(epochs)), key=h["val_loss"].__getitem__)
 
     fig, ax = plt.subplots(figsize=(8, 4.3))
-    ax.fill_between(epochs, h["train_loss"], h["val_loss"], color=theme.accent2, alpha=0.10, linewidth=0)
+    # shaded: how far the validation loss rises above its lowest, from that epoch on (not the gap
+    # between the curves, which is no sign of overfitting by itself)
+    lowest = h["val_loss"][best]
+    ax.fill_between(epochs[best:], lowest, h["val_loss"][best:], color=theme.accent2, alpha=0.10, linewidth=0)
+    ax.hlines(lowest, epochs[best], epochs[-1], color=theme.muted, linestyle=":", linewidth=1)
     ax.plot(epochs, h["train_loss"], color=theme.accent, linestyle="-", linewidth=2, label=f"training rows ({n_train})")
     ax.plot(epochs, h["val_loss"], color=theme.accent2, linestyle="--", linewidth=2, label=f"validation rows ({n_val})")
     ax.plot([epochs[best]], [h["val_loss"][best]], "o", color=theme.accent2, markersize=7)
@@ -38,8 +42,9 @@ def overfitting(theme: Theme, history, n_params: int, n_train: int, n_val: int):
     for key, colour in (("train_loss", theme.accent), ("val_loss", theme.accent2)):
         ax.annotate(f"{h[key][-1]:.4f}", (epochs[-1], h[key][-1]), xytext=(5, -3),
                     textcoords="offset points", color=colour, fontsize=9.5)
-    ax.text(epochs[-1] * 0.72, (h["train_loss"][-1] + h["val_loss"][-1]) / 2, "overfitting gap",
-            color=theme.muted, fontsize=10, ha="center")
+    at = int(len(epochs) * 0.72)
+    ax.text(epochs[at], (lowest + h["val_loss"][at]) / 2, "validation loss\nabove its lowest",
+            color=theme.muted, fontsize=10, ha="center", va="center")
     ax.set_xlim(0, epochs[-1] + 10)
     ax.set_xlabel("Epoch")
     ax.set_ylabel("Loss (binary cross-entropy)")
