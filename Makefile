@@ -32,11 +32,15 @@ help:
 	@echo "make clean   remove site/, caches and test artifacts"
 	@echo "make lock    re-pin constraints.txt from the current environment"
 
-# The virtual environment, with exact versions from constraints.txt. Not byte-compiled on install
-# (40 s of a fresh machine's set-up): Python compiles each module the first time it is imported.
+# The virtual environment, with exact versions from constraints.txt, installed by uv (pinned there
+# too): 4 s where pip took 25 s. uv does not read pip's settings, so the local wheels pip is told to
+# look in ($$PIP_FIND_LINKS, where this machine keeps the CPU build of torch) are passed on. Not
+# byte-compiled: Python compiles each module the first time it is imported.
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --no-compile -c constraints.txt -e .
+	$(BIN)/pip install --quiet -c constraints.txt uv
+	$(if $(PIP_FIND_LINKS),UV_FIND_LINKS="$(PIP_FIND_LINKS)") $(BIN)/uv pip install --python $(BIN)/python \
+	  --quiet -c constraints.txt -e .
 	touch $@
 
 setup: $(STAMP)
