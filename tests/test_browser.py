@@ -454,13 +454,13 @@ def axe_check(page, axe_url: str, exclude: list, everything: bool, differs_from=
 # Everything the browser checks on one page is checked on one load of it, each check with its own
 # kept proof: axe-core in both schemes (every page), reflow (every page but the 404 page), the
 # figures' legibility and their swap by the scheme toggle (the lesson pages).
-PAGE_CHECKS = {"axe": "axe-core WCAG A/AA", "reflow": "reflows at 320 and 640 px",
+PAGE_CHECKS = {"load": "loads cleanly", "axe": "axe-core WCAG A/AA", "reflow": "reflows at 320 and 640 px",
                "figures": "figures legible and described", "toggle": "the toggle swaps each figure",
                "download": "the download button gives the notebook", "pdf": "the whole course prints to one PDF"}
 
 
 def checks_of(rel: Path) -> list[str]:
-    return (["axe"] + (["reflow"] if rel.name == "index.html" else [])
+    return (["load", "axe"] + (["reflow"] if rel.name == "index.html" else [])
             + {"lessons": ["figures", "toggle"], "notebooks": ["download"], "print_page": ["pdf"]}.get(rel.parts[0], []))
 
 
@@ -487,13 +487,23 @@ def test_every_page_meets_wcag_aa_reflows_and_shows_its_figures(rel, built_site,
       every image decodes); with ``--screenshots``, a lesson's screenshot is kept.
 
     A check whose every input passed before (the page, every file it loads, axe-core, the browser,
-    this test) is not made again (``tests/proofs.py``)."""
+    this test) is not made again (``tests/proofs.py``); a page whose every check passed before,
+    its clean load included, is not loaded at all."""
     assert AXE_JS.is_file(), f"axe-core not found at {AXE_JS}: run `make setup`"
     rel = Path(rel)
     url = page_url(server, rel) if rel.name == "index.html" else f"{server}/{rel.as_posix()}"
     printed = rel.parts[0] == "print_page"
     exclude = [[PRINT_PAGE_SECTIONS]] if printed else []
     axe_url = f"{server}/__tests__/axe.min.js"  # a file of the site's origin: the policy refuses inline scripts
+    key = page_proof(built_site, rel, browser)
+    todo = {check: proofs.key(check, key) for check in checks_of(rel)}
+    if "pdf" in todo:  # the overview links to the print page: its bytes are an input too
+        todo["pdf"] = proofs.key("pdf", key, page_proof(built_site, Path("index.html"), browser))
+    todo = {check: proof for check, proof in todo.items() if not proofs.proven(pytestconfig, proof)}
+    if not todo and not pytestconfig.getoption("screenshots"):
+        print(f"\n{rel}: passed before on these exact inputs (the page, every file it loads, axe-core,"
+              " the browser, this test): not loaded again")
+        return
     w = watched(color_scheme="light", viewport={"width": 1280, "height": 900})
     w.context.route(axe_url, lambda route: route.fulfill(path=AXE_JS, content_type="text/javascript"))
     page = w.goto(url, until="networkidle")
@@ -502,15 +512,6 @@ def test_every_page_meets_wcag_aa_reflows_and_shows_its_figures(rel, built_site,
     if rel.parts[0] == "lessons":
         keep_screenshot(pytestconfig, page, f"{rel.parts[1]}-light")
     assert w.problems == []
-    key = page_proof(built_site, rel, browser)
-    todo = {check: proofs.key(check, key) for check in checks_of(rel)}
-    if "pdf" in todo:  # the overview links to the print page: its bytes are an input too
-        todo["pdf"] = proofs.key("pdf", key, page_proof(built_site, Path("index.html"), browser))
-    todo = {check: proof for check, proof in todo.items() if not proofs.proven(pytestconfig, proof)}
-    if not todo:
-        print(f"\n{rel}: passed before on these exact inputs (the page, every file it loads, axe-core,"
-              " the browser, this test): not checked again")
-        return
     found = []
     if "pdf" in todo and page.locator("#print-site-page details:not([open])").count():
         found.append("the print page leaves a hint, solution or discussion closed")
