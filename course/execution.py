@@ -7,9 +7,9 @@ asks the job where a cell that failed stands in its source, and hands the execut
 job, which stores its results in the content-addressed build cache (``.cache/build``) under the
 item's key; an item whose results are all there is not executed again.
 
-**The pool.** At most ``jobs()`` items execute at once, longest first (``by_expected_time``); each kernel runs torch and
-BLAS on one thread (``threads()``), so that the pool never asks for more threads than the machine
-has cores. Peak memory grows with the number of jobs, not with the number of items. Kernels start
+**The pool.** At most ``jobs()`` items execute at once, longest first (``by_expected_time``);
+each kernel runs torch and BLAS on one thread (``threads()``), so that the pool never asks for
+more threads than the machine has cores. Peak memory grows with the number of jobs, not with the number of items. Kernels start
 one after another (two kernels that start together can pick the same free port) and a start that
 fails is tried again. Settings, all from the environment:
 
