@@ -377,6 +377,7 @@ MARK_CODE_SEEN = """() => {
       if (c !== "rgba(0, 0, 0, 0)" && c !== "transparent") return c; } return "none"; };
   const look = el => { const s = getComputedStyle(el);
       return [s.color, s.fontSize, s.fontWeight, s.opacity, s.visibility, opaque(el)].join("|"); };
+  document.querySelectorAll("[data-look-seen]").forEach(e => e.removeAttribute("data-look-seen"));  // an earlier scheme's
   const seen = new Set(); let marked = 0;
   const blocks = [...document.querySelectorAll("pre")];
   for (const pre of blocks) {
@@ -414,7 +415,6 @@ MARK_SCHEME_DIFFERENCES = """(light) => {
 COLOUR_RULES = ["color-contrast", "link-in-text-block"]  # the WCAG A/AA rules that read colours
 ALL_BUT_COLOUR = {"runOnly": {"type": "tag", "values": WCAG_AA},
                   "rules": {rule: {"enabled": False} for rule in COLOUR_RULES}}
-COLOUR_ONLY = {"runOnly": {"type": "rule", "values": COLOUR_RULES}}
 COLOUR_SKIPS_SEEN = {"color-contrast"}  # link-in-text-block reads the text around a link: it runs on every block
 
 # Every page of the site, by its path: a test each, so that the workers share them.
@@ -452,8 +452,9 @@ def axe_check(page, axe_url: str, exclude: list, everything: bool, differs_from=
 
 
 # Everything the browser checks on one page is checked on one load of it, each check with its own
-# kept proof: axe-core in both schemes (every page), reflow (every page but the 404 page), the
-# figures' legibility and their swap by the scheme toggle (the lesson pages).
+# kept proof: the clean load and axe-core in both schemes (every page), reflow (every page but the
+# 404 page), the figures' legibility and their swap by the scheme toggle (the lesson pages), the
+# download (the notebook pages) and the printed PDF (the print page).
 PAGE_CHECKS = {"load": "loads cleanly", "axe": "axe-core WCAG A/AA", "reflow": "reflows at 320 and 640 px",
                "figures": "figures legible and described", "toggle": "the toggle swaps each figure",
                "download": "the download button gives the notebook", "pdf": "the whole course prints to one PDF"}
@@ -530,7 +531,6 @@ def test_every_page_meets_wcag_aa_reflows_and_shows_its_figures(rel, built_site,
             found += figure_swap_problems(rel, page, "dark")
             keep_screenshot(pytestconfig, page, f"{rel.parts[1]}-dark")
         if "axe" in todo:
-            page.evaluate("() => document.querySelectorAll('[data-look-seen]').forEach(e => e.removeAttribute('data-look-seen'))")
             found += axe_findings(rel, "dark", *axe_check(page, axe_url, exclude, everything=False, differs_from=layout))
     if "pdf" in todo:  # the reader's toggle, as above: the print keeps the light figures
         to_dark(page)
