@@ -66,10 +66,10 @@ build: setup
 # shards (merge the shards' .cache/build folders, then `make build` executes nothing).
 # Run one lesson as the build does, and list what `make test` would find wrong in it.
 lesson: setup
-	$(BIN)/python -m course.runs $(LESSON)
+	$(BIN)/python -m course.run.runs $(LESSON)
 
 execute: setup
-	$(BIN)/python -m course.runs $(if $(SHARD),--shard $(SHARD))
+	$(BIN)/python -m course.run.runs $(if $(SHARD),--shard $(SHARD))
 
 # Tests run in parallel (pytest-xdist); the tests that read the built site share one build.
 test: setup browser
@@ -85,7 +85,7 @@ outputs: setup
 	git diff --stat -- docs
 
 bench: setup
-	$(BIN)/python -m course.bench
+	$(BIN)/python -m course.check.bench
 
 clean:
 	rm -rf site .cache test-artifacts .pytest_cache

@@ -1,2 +1,2 @@
 # Lesson pages under docs/ are collected as tests by this plugin (see its docstring).
-pytest_plugins = ["course.pytest_plugin"]
+pytest_plugins = ["course.check.pytest_plugin"]

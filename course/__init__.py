@@ -1,41 +1,47 @@
-"""The code behind the course site, in the order data moves through it.
+"""The code behind the course site: one folder for each stage a lesson goes through, in order.
 
-Reading a lesson:
+``course.settings``: every setting, in one typed object (jobs, timeouts, paths, keyed versions),
+for the modules of every stage.
 
-- ``course.reader``: one Markdown parser with a source map: every fenced block, with its line;
-- ``course.source``: a lesson's one source, its page, read into cells; the page the site renders;
+``course/read/``, reading a lesson:
+
+- ``course.read.reader``: one Markdown parser with a source map: every fenced block, with its line;
+- ``course.read.source``: a lesson's one source, its page, read into cells; the page the site renders;
   the code its run executes (``run_cells``) and the run's key (``code_key``);
-- ``course.lessons``: the lessons in nav order; the overview's table, counts and next-steps links.
-- ``course.saved``: the code a lesson saves for the lessons after it (``#@save``), and the blocks
-  that hold it (```` ```python saved ````);
+- ``course.read.lessons``: the lessons in nav order; the overview's table, counts and next-steps links;
+- ``course.read.saved``: the code a lesson saves for the lessons after it (``#@save``), and the blocks
+  that hold it (```` ```python saved ````).
 
-Running it:
+``course/run/``, running it once:
 
-- ``course.settings``: every setting, in one typed object (jobs, timeouts, paths, keyed versions);
-- ``course.data``: locate and verify the dataset;
-- ``course.environment``: the environment of every kernel the pool starts, fixed by the pool;
-- ``course.cache``: cache keys from everything a result depends on;
-- ``course.store``: the one store behind every cache: atomic writes, reads, eviction;
-- ``course.execution``: the bounded pool that runs each lesson once, its report, and shards;
-- ``course.exercises``: the data and checker cells, and the proof that every exercise works;
-- ``course.figures`` and ``course.charts``: drawing a lesson's figures from its run, legibly.
+- ``course.run.data``: locate and verify the dataset;
+- ``course.run.environment``: the environment of every kernel the pool starts, fixed by the pool;
+- ``course.run.cache``: cache keys from everything a result depends on;
+- ``course.run.store``: the one store behind every cache: atomic writes, reads, eviction;
+- ``course.run.execution``: the bounded pool that runs each lesson once, its report, and shards;
+- ``course.run.runs``: a lesson's one run as the pool runs it, and the record it keeps;
+  ``python -m course.run.runs PAGE`` runs one lesson and lists its problems by line;
+- ``course.run.exercises``: the data and checker cells, and the proof that every exercise works;
+- ``course.run.figures`` and ``course.run.charts``: drawing a lesson's figures from its run, legibly.
 
-Rendering the site:
+``course/render/``, rendering the site from the runs:
 
-- ``course.notebooks``: the notebooks of a lesson (view and download), from its page and its run;
-- ``course.runs``: a lesson's one run as the pool runs it, and the record it keeps;
-- ``course.pages``: what a lesson page shows beyond its source (inline values, its header);
-- ``course.glossary``: links from a term's first use to its entry;
-- ``course.learner``: the Set-up page's versions, the time estimates;
-- ``course.hosted``: where a published course lives; Open in Colab;
-- ``course.paper``: the print page, ready for paper.
+- ``course.render.notebooks``: the notebooks of a lesson (view and download), from its page and its run;
+- ``course.render.pages``: what a lesson page shows beyond its source (inline values, its header);
+- ``course.render.glossary``: links from a term's first use to its entry;
+- ``course.render.learner``: the Set-up page's versions, the time estimates;
+- ``course.render.hosted``: where a published course lives; Open in Colab;
+- ``course.render.paper``: the print page, ready for paper.
 
-Checking what it says:
+``course/check/``, checking what the site says against what ran:
 
-- ``course.snippets``: the ``# Output:`` comments of a block, and the diff when they differ;
-- ``course.prose``: every number of the prose, bound to what the code printed;
-- ``course.pytest_plugin``: every block of every page as a test, checked against the lesson's run;
-- ``course.bench``: what the build and the tests cost, against what they cannot avoid.
+- ``course.check.snippets``: the ``# Output:`` comments of a block, and the diff when they differ;
+- ``course.check.prose``: every number of the prose, bound to what the code printed;
+- ``course.check.pytest_plugin``: every block of every page as a test, checked against the lesson's run;
+- ``course.check.bench``: what the build and the tests cost, against what they cannot avoid.
+
+A module may import from any stage, but no two modules import each other, however indirectly
+(``tests/test_layout.py``).
 """
 
 import os

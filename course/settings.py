@@ -25,7 +25,7 @@ DATA_VARIABLE = "IPO_DATA_DIR"
 DEFAULT_CELL_TIMEOUT = 300
 # The numeric code paths of the libraries behind the lessons' numbers, the same on every x86-64
 # machine with AVX2 (a wider machine would otherwise pick kernels that round differently): every
-# process of the course (``course.fix_numerics``) and every kernel (``course.environment``).
+# process of the course (``course.fix_numerics``) and every kernel (``course.run.environment``).
 NUMERIC_PATHS = {
     "MKL_CBWR": "AVX2,STRICT",  # MKL, torch's BLAS: conditional numerical reproducibility
     "ATEN_CPU_CAPABILITY": "avx2",  # torch's own vectorised kernels

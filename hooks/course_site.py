@@ -27,14 +27,17 @@ from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.structure.files import File, InclusionLevel  # noqa: E402
 from mkdocs.structure.toc import get_toc  # noqa: E402
 
-from course import data, execution, fix_numerics, glossary, hosted, learner, lessons, notebooks, pages, paper, source  # noqa: E402
+from course import fix_numerics  # noqa: E402
+from course.read import lessons, source  # noqa: E402
+from course.render import glossary, hosted, learner, notebooks, pages, paper  # noqa: E402
+from course.run import data, execution  # noqa: E402
 
 fix_numerics()
 
 
 NOTEBOOK_CSS = "stylesheets/notebooks.css"  # linked from notebook pages only (overrides/main.html)
 REPORT_PAGE = "execution-times.md"  # what this build executed, its times and memory
-_page_runs: dict[str, dict] = {}  # lesson page (docs-relative) -> its run's record (course.notebooks)
+_page_runs: dict[str, dict] = {}  # lesson page (docs-relative) -> its run's record (course.render.notebooks)
 
 
 class NotebookPage(File):
@@ -53,7 +56,7 @@ def on_files(files, config):
         raise PluginError(str(exc)) from None
     files.append(File.generated(config, f"data/{data.FILENAME}", abs_src_path=str(csv_path)))
 
-    # Each lesson runs once, in the bounded pool, into the build cache (course.notebooks); the
+    # Each lesson runs once, in the bounded pool, into the build cache (course.render.notebooks); the
     # notebooks, the figures, the inline values and the time estimates all come from that run.
     try:
         rendered_notebooks, records, report = notebooks.build(csv_path)

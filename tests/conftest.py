@@ -46,7 +46,8 @@ def shared_dir(tmp_path_factory) -> Path:
 def lesson_runs() -> dict[Path, dict]:
     """Every lesson's one run, as the build makes it: run in the build's pool into this project's
     build cache once per test run, whatever the workers (the page tests read the same runs)."""
-    from course import data, runs, source
+    from course.read import source
+    from course.run import data, runs
 
     every = source.pages()
     done = {page: runs.run_for_tests(page, data.dataset_path(), among=every) for page in every}
@@ -60,7 +61,7 @@ def runs_into(project: Path) -> None:
     tests have run already."""
     import shutil
 
-    from course import execution, runs
+    from course.run import execution, runs
 
     for item in runs.items():
         for path in [*item.outputs, execution.RUNS / f"{item.key[:32]}.json"]:
@@ -148,7 +149,7 @@ def sharded_build(tmp_path_factory, small_built) -> ShardedBuild:
             for index in (1, 2):
                 project = scratch.small_course(shards[index - 1])
                 results[index] = scratch.run(  # as an author's `make execute` would
-                    [sys.executable, "-m", "course.runs", "--shard", f"{index}/2"], project,
+                    [sys.executable, "-m", "course.run.runs", "--shard", f"{index}/2"], project,
                     as_from_a_shell=True,
                 )
             scratch.small_course(merged)

@@ -8,7 +8,8 @@ import http.server
 import threading
 from pathlib import Path
 
-from course import figures, snippets
+from course.check import snippets
+from course.run import figures
 
 
 def figure_module(stem: str):
@@ -48,7 +49,7 @@ def serve(directory: Path):
 
 def documented_output(page: Path, *markers: str) -> list[str]:
     """The ``# Output:`` lines of the one block of ``page`` whose code contains all ``markers``."""
-    from course.pytest_plugin import python_blocks
+    from course.check.pytest_plugin import python_blocks
 
     found = [b for b in python_blocks(page) if all(m in b.code for m in markers)]
     assert len(found) == 1, f"expected one block with {markers!r} on {page.name}, found {len(found)}"

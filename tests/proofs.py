@@ -4,7 +4,7 @@ Some checks of ``make test`` cost far more than they read: axe-core on a page in
 few seconds a page), a page laid out at 320 and 640 px, the course printed to PDF, the figures read
 at their shown size, the keyboard tabbed through a page, the notebooks downloaded, and a lesson run
 again on scrambled test rows (half a minute for Lessons 5 and 6). Each is a function of inputs that
-can be named exactly, as a build result is (``course.cache``):
+can be named exactly, as a build result is (``course.run.cache``):
 
 - a check of a page in the browser: the page's bytes and the bytes of every file of the site it
   names (style sheets, scripts, figures) and of every style sheet and script of the theme,
@@ -24,7 +24,8 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from course import ROOT, store
+from course import ROOT
+from course.run import store
 
 PROOFS = ROOT / ".cache" / "tests" / "proofs"
 KEPT = 400  # proofs kept; the oldest go first

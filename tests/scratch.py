@@ -9,7 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from course import ROOT, data
+from course import ROOT
+from course.run import data
 
 
 def project_files() -> list[str]:
@@ -41,7 +42,7 @@ def edit(path: Path, old: str, new: str, count: int = 1) -> None:
     path.write_text(text.replace(old, new, count), encoding="utf-8")
 
 
-# What the test process sets for itself (course.pytest_plugin) and a shell would not have.
+# What the test process sets for itself (course.check.pytest_plugin) and a shell would not have.
 TEST_ONLY = ("MPLBACKEND",)
 
 

@@ -6,7 +6,8 @@ import re
 
 import pytest
 
-from course import ROOT, lessons
+from course import ROOT
+from course.read import lessons
 from tests import scratch
 
 pytestmark = pytest.mark.slow

@@ -1,7 +1,7 @@
 """No silent skips: every Python-looking block on every page is collected and run, or skipped
 with a visible reason.
 
-The pages are read by ``course.reader`` (markdown-it-py). This test scans them line by line with
+The pages are read by ``course.read.reader`` (markdown-it-py). This test scans them line by line with
 a fence scanner of its own, which knows nothing of Markdown's containers, and compares: a block
 the reader would miss (in an admonition, with a title, written ``py``) fails here by its line.
 """
@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from course import ROOT
-from course.pytest_plugin import python_blocks
+from course.check.pytest_plugin import python_blocks
 
 PAGES = sorted((ROOT / "docs").rglob("*.md"))
 FENCE = re.compile(r"^(?P<indent>\s*)(?P<fence>`{3,}|~{3,})\s*(?P<info>[^`]*)$")
@@ -72,7 +72,7 @@ def test_the_reader_collects_every_python_block_the_scanner_sees(tmp_path):
 
 
 def test_a_mark_that_is_not_right_before_a_fence_is_refused():
-    from course import reader
+    from course.read import reader
 
     with pytest.raises(reader.ReaderError, match="line 1: pytest.mark.skip.*right before"):
         reader.fences('<!--pytest.mark.skip(reason="x")-->\n\n```python\nprint(1)\n```\n')

@@ -23,7 +23,8 @@ from urllib.parse import urlparse
 
 import pytest
 
-from course import ROOT, data
+from course import ROOT
+from course.run import data
 from tests import proofs
 from tests.helpers import serve
 

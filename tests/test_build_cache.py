@@ -80,7 +80,7 @@ def test_an_edit_of_a_figure_module_or_what_it_imports_runs_its_lesson_only(cold
     # A helper of the project that one figure module imports: its edit re-runs that lesson.
     helper = project / "course" / "bar_style.py"
     helper.write_text("WIDTH = 0.6\n")
-    scratch.edit(module, "from course.figures import", "from course import bar_style  # noqa: F401\nfrom course.figures import")
+    scratch.edit(module, "from course.run.figures import", "from course import bar_style  # noqa: F401\nfrom course.run.figures import")
     assert rebuild(project) == [LESSON1]
     helper.write_text("WIDTH = 0.5\n")
     assert stale_lessons(project) == {LESSON1}

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from course import ROOT, data
+from course import ROOT
+from course.run import data
 from tests.helpers import serve
 
 SHARED_CSV = data.dataset_path()

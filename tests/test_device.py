@@ -15,7 +15,7 @@ import re
 import pytest
 
 from course import ROOT
-from course.pytest_plugin import python_blocks
+from course.check.pytest_plugin import python_blocks
 
 PAGES = [p for p in sorted((ROOT / "docs" / "lessons").glob("*.md")) if int(p.stem[:2]) >= 4]
 CHOICE = ('device = torch.accelerator.current_accelerator() if torch.accelerator.is_available() '

@@ -5,11 +5,13 @@ import json
 import re
 import sys
 import time
+from pathlib import Path
 
 import nbformat
 import pytest
 
-from course import execution, settings
+from course import settings
+from course.run import execution
 from tests import scratch
 
 
@@ -32,11 +34,11 @@ def test_jobs_and_threads_come_from_the_cores_or_course_jobs(monkeypatch):
 def test_a_job_environment_is_the_pools_not_the_callers(monkeypatch):
     """What a kernel or process of the pool sees is fixed by the pool: the same whoever starts the
     build (a shell, the test suite, a shard), so a result depends only on its cache key."""
-    from course import cache, environment
+    from course.run import cache, data, environment
 
     monkeypatch.delenv("OPENBLAS_L2_SIZE", raising=False)
     clean = {kernel: execution.job_env(1, kernel=kernel) for kernel in (False, True)}
-    key = cache.key(execution.ROOT / "course" / "data.py")
+    key = cache.key(Path(data.__file__))
     caller = {"MPLBACKEND": "Agg", "PYTHONHASHSEED": "7", "LC_ALL": "de_DE.UTF-8", "COLUMNS": "20",
               "PYTHONPATH": "/elsewhere", "MPLCONFIGDIR": "/elsewhere", "IPYTHONDIR": "/elsewhere",
               "OMP_NUM_THREADS": "8", "COURSE_URL": "http://elsewhere", "PYTHONWARNINGS": "error", "TZ": "EST",
@@ -44,7 +46,7 @@ def test_a_job_environment_is_the_pools_not_the_callers(monkeypatch):
     for name, value in caller.items():
         monkeypatch.setenv(name, value)
     assert {kernel: execution.job_env(1, kernel=kernel) for kernel in (False, True)} == clean
-    assert cache.key(execution.ROOT / "course" / "data.py") == key
+    assert cache.key(Path(data.__file__)) == key
     assert clean[True]["MPLBACKEND"] == environment.INLINE_BACKEND  # figures stay in the notebook
     assert clean[False]["MPLBACKEND"] == "Agg" and clean[True]["PYTHONPATH"] == str(execution.ROOT)
     # The numeric code paths are the pool's, on every machine, whatever the caller asks for.
@@ -53,11 +55,11 @@ def test_a_job_environment_is_the_pools_not_the_callers(monkeypatch):
     # A machine fact that sizes the BLAS kernels' blocks is passed through, and keys the result.
     monkeypatch.setenv("OPENBLAS_L2_SIZE", "1048576")
     assert execution.job_env(1, kernel=True)["OPENBLAS_L2_SIZE"] == "1048576"
-    assert cache.key(execution.ROOT / "course" / "data.py") != key
+    assert cache.key(Path(data.__file__)) != key
 
 
 def test_the_cell_timeout_has_a_default_an_override_and_a_lesson_setting(monkeypatch):
-    from course import runs
+    from course.run import runs
     from tests import scratch
 
     job = runs.LessonRun(scratch.SMALL_COURSE / "docs" / "lessons" / "01-counting.md")
@@ -70,7 +72,7 @@ def test_the_cell_timeout_has_a_default_an_override_and_a_lesson_setting(monkeyp
 
 
 def test_the_report_page_differs_from_build_to_build_only_in_measured_figures():
-    from course import runs
+    from course.run import runs
 
     items = runs.items()
     reports = [
@@ -88,7 +90,7 @@ def test_the_report_page_differs_from_build_to_build_only_in_measured_figures():
 
 @pytest.mark.slow
 def test_the_report_lists_every_item_with_its_time_and_memory(shared_build):
-    from course import runs
+    from course.run import runs
 
     names = {item.name for item in runs.items()}
     kinds = {item.kind for item in runs.items()}

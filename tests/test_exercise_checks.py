@@ -13,7 +13,8 @@ import math
 
 import pytest
 
-from course import exercises, source
+from course.read import source
+from course.run import exercises
 
 
 def checks():

@@ -97,7 +97,7 @@ def test_a_trial_changes_nothing_the_lesson_goes_on_with(tmp_path):
     import numpy as np
     import torch
 
-    from course import exercises
+    from course.run import exercises
 
     namespace = {"weights": torch.zeros(3), "rows": [1, 2], "np": np}
     torch.manual_seed(0); np.random.seed(0); random.seed(0)
@@ -128,7 +128,7 @@ def test_a_missing_dataset(project, tmp_path):
 
 
 def test_a_corrupted_dataset(project, tmp_path):
-    from course import data
+    from course.run import data
 
     bad = tmp_path / "bad"
     bad.mkdir()

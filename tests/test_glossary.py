@@ -5,7 +5,8 @@ from html.parser import HTMLParser
 
 import pytest
 
-from course import ROOT, glossary
+from course import ROOT
+from course.render import glossary
 
 LESSONS = sorted((ROOT / "docs" / "lessons").glob("*.md"))
 TERMS = glossary.terms()

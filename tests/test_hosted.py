@@ -6,7 +6,7 @@ import sys
 import nbformat
 import pytest
 
-from course import hosted
+from course.render import hosted
 from tests import scratch
 
 pytestmark = pytest.mark.slow
@@ -24,7 +24,7 @@ def published(small_built, tmp_path_factory):
     assert result.returncode == 0, result.output
     assert scratch.executions(result) == []  # the repository changes links, not what runs
     branch = project / "notebooks-branch"
-    made = scratch.run([sys.executable, "-m", "course.hosted", "site", str(branch)], project,
+    made = scratch.run([sys.executable, "-m", "course.render.hosted", "site", str(branch)], project,
                        env={"COURSE_REPOSITORY": REPOSITORY})
     assert made.returncode == 0, made.output
     return project / "site", branch, made.stdout.strip()

@@ -9,20 +9,23 @@ import re
 from course import ROOT
 
 COURSE = ROOT / "course"
-MODULES = sorted(p.stem for p in COURSE.glob("*.py") if p.stem != "__init__")
+STAGES = ("read", "run", "render", "check")  # the folders, in the order a lesson goes through them
+# Every module, by its dotted name under ``course`` ("settings", "read.source", ...).
+MODULES = sorted(".".join(p.relative_to(COURSE).with_suffix("").parts) for p in COURSE.rglob("*.py")
+                 if p.name != "__init__.py")
 
 
 def imports_of(name: str) -> set[str]:
     """The modules of ``course`` that ``course/<name>.py`` imports, anywhere in it."""
-    tree = ast.parse((COURSE / f"{name}.py").read_text(encoding="utf-8"))
+    tree = ast.parse((COURSE / f"{name.replace('.', '/')}.py").read_text(encoding="utf-8"))
     found = set()
     for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and node.module == "course":
-            found |= {alias.name for alias in node.names if alias.name in MODULES}
-        elif isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("course."):
-            found.add(node.module.split(".")[1])
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] == "course":
+            package = node.module.removeprefix("course").lstrip(".")
+            found |= {f"{package}.{a.name}".lstrip(".") for a in node.names} & set(MODULES)
+            found |= {package} & set(MODULES)
         elif isinstance(node, ast.Import):
-            found |= {alias.name.split(".")[1] for alias in node.names if alias.name.startswith("course.")}
+            found |= {a.name.removeprefix("course.") for a in node.names} & set(MODULES)
     return found - {name}
 
 
@@ -58,8 +61,24 @@ def test_the_cycle_check_finds_a_cycle_however_it_is_hidden():
 def test_the_package_docstring_names_every_module_once():
     import course
 
-    named = re.findall(r"``course\.(\w+)``", course.__doc__)
+    named = re.findall(r"^-? ?``course\.([\w.]+)``", course.__doc__, re.M)
+    named += re.findall(r"and ``course\.([\w.]+)``", course.__doc__)
     assert sorted(named) == MODULES
+
+
+def test_every_module_sits_in_the_folder_of_its_stage():
+    """Beside ``settings``, for the modules of every stage, each module is in one stage's folder, and the
+    package docstring presents the stages in the order a lesson goes through them."""
+    import course
+
+    assert {name.split(".")[0] for name in MODULES if "." in name} == set(STAGES)
+    assert [name for name in MODULES if "." not in name] == ["settings"]
+    headings = re.findall(r"^``course/(\w+)/``", course.__doc__, re.M)
+    assert headings == list(STAGES)
+    for stage in STAGES:
+        for name in re.findall(rf"``course\.{stage}\.(\w+)``", course.__doc__):
+            section = course.__doc__.split(f"``course/{stage}/``", 1)[1].split("\n\n``course/", 1)[0]
+            assert f"``course.{stage}.{name}``" in section, f"{stage}.{name} is listed under another stage"
 
 
 def test_every_setting_is_in_the_one_table_and_read_in_one_place():
@@ -79,7 +98,7 @@ def test_every_setting_is_in_the_one_table_and_read_in_one_place():
         assert f"`{variable}`" in section
     for library in (*settings.KEYED_LIBRARIES, *settings.EXECUTION_STACK):
         assert library in section
-    readers = {path.name for path in (ROOT / "course").glob("*.py") if path.name != "settings.py"
+    readers = {path.name for path in COURSE.rglob("*.py") if path.name != "settings.py"
                if re.search(r"(environ\.get\(|environ\[|getenv\()\s*(\"(COURSE_JOBS|COURSE_CELL_TIMEOUT|IPO_DATA_DIR)\"|"
                             r"[\w.]*(ENV_VAR|DATA_VARIABLE))",
                             path.read_text(encoding="utf-8"))}

@@ -10,8 +10,9 @@ import re
 import pytest
 import yaml
 
-from course import ROOT, lessons
-from course.pytest_plugin import python_blocks
+from course import ROOT
+from course.read import lessons
+from course.check.pytest_plugin import python_blocks
 
 LESSON_DIR = ROOT / "docs" / "lessons"
 LESSONS = sorted(LESSON_DIR.glob("*.md"))

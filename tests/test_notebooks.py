@@ -8,7 +8,9 @@ import shutil
 import nbformat
 import pytest
 
-from course import data, exercises, learner, notebooks, runs, source
+from course.read import source
+from course.render import learner, notebooks
+from course.run import data, exercises, runs
 
 PAGES = source.pages()
 

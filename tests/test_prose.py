@@ -9,7 +9,11 @@ import re
 
 import pytest
 
-from course import ROOT, pages, prose, runs, source
+from course import ROOT
+from course.check import prose
+from course.read import source
+from course.render import pages
+from course.run import runs
 from tests import scratch
 
 LESSONS = source.pages()

@@ -1,4 +1,4 @@
-"""Code written once and reused (``course.saved``): a statement a lesson marks ``#@save`` stands in
+"""Code written once and reused (``course.read.saved``): a statement a lesson marks ``#@save`` stands in
 that lesson's file only, and every later ```` ```python saved ```` block holds it, derived."""
 
 from __future__ import annotations
@@ -8,8 +8,9 @@ import re
 
 import pytest
 
-from course import saved, snippets, source
-from course.pytest_plugin import python_blocks
+from course.check import snippets
+from course.read import saved, source
+from course.check.pytest_plugin import python_blocks
 
 PAGES = source.pages()
 

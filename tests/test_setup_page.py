@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from course import ROOT, learner
+from course import ROOT
+from course.render import learner
 
 
 def test_the_versions_come_from_the_pins_and_follow_them(tmp_path):
@@ -29,7 +30,7 @@ def test_the_versions_come_from_the_pins_and_follow_them(tmp_path):
 def test_the_data_step_names_the_datasets_public_copy_and_its_hash():
     """The Set-up page's data step works as written anywhere (read on the course site, its script
     names the site's own copy instead): the address and the hash are the project's."""
-    from course import data
+    from course.run import data
 
     page = (ROOT / "docs" / "setup.md").read_text(encoding="utf-8")
     assert f'URL = "{data.URL}"' in page and f'SHA256 = "{data.SHA256}"' in page
@@ -71,7 +72,7 @@ def test_a_learner_follows_the_set_up_page_and_runs_a_downloaded_notebook(built_
     from nbclient import NotebookClient
     from playwright.sync_api import sync_playwright
 
-    from course import cache
+    from course.run import cache
     from tests import proofs
     from tests.helpers import serve
 
@@ -130,7 +131,8 @@ def test_every_downloaded_notebook_is_its_lessons_run_and_gets_its_data_through_
 
     import nbformat
 
-    from course import data, source
+    from course.read import source
+    from course.run import data
     from tests.helpers import serve
 
     with serve(built_site) as url:

@@ -1,7 +1,7 @@
 """Shards: each executes its share into its own cache; the merged caches build the same site.
 
 The small course (``tests/small_course``) is executed from empty caches as two shards (``python
--m course.runs --shard 1/2`` and ``2/2``) in two scratch projects; their ``.cache/build``
+-m course.run.runs --shard 1/2`` and ``2/2``) in two scratch projects; their ``.cache/build``
 folders are copied into a third, which is built. That build must execute nothing and give the site
 that a one-machine cold build of the same course gives, byte for byte, but for what a build
 measures (its execution report, the lessons' time estimates): two clean builds, the same bytes.
@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from course import execution
-from course.execution import Item
+from course.run import execution
+from course.run.execution import Item
 from tests import scratch
 
 pytestmark = pytest.mark.slow
@@ -42,7 +42,7 @@ def test_the_merged_caches_build_without_executing_anything(sharded_build):
 
 
 # What a build measures rather than computes: the execution report (its own page), and the time
-# estimate under each lesson's title (from how long the page's code ran; course.learner).
+# estimate under each lesson's title (from how long the page's code ran; course.render.learner).
 MEASURED_TIME = re.compile(
     rb"About [0-9,]+ minutes: [0-9,]+ words of text and code to read, and code that runs in "
     rb"[^.<\"]*? on the machine that built this page\."

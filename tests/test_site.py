@@ -7,7 +7,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from course import ROOT, data, figures, source
+from course import ROOT
+from course.read import source
+from course.run import data, figures
 
 pytestmark = pytest.mark.slow
 
@@ -150,7 +152,7 @@ def test_site_features(built_site):
 
 
 def test_every_lesson_and_notebook_says_what_it_was_verified_with(built_site):
-    from course import pages
+    from course.render import pages
 
     expected = [f"{name} {version}" for name, version in pages.versions()] + [data.SHA256[:12]]
     for stem in LESSONS:

@@ -2,8 +2,8 @@
 
 import pytest
 
-from course import snippets
-from course.pytest_plugin import python_blocks
+from course.check import snippets
+from course.check.pytest_plugin import python_blocks
 
 BLOCK = '''a = 6 * 7
 print("answer:", a)

@@ -22,8 +22,11 @@ from pathlib import Path
 
 import pytest
 
-from course import ROOT, data, lessons, snippets, source
-from course.pytest_plugin import python_blocks
+from course import ROOT
+from course.check import snippets
+from course.read import lessons, source
+from course.run import data
+from course.check.pytest_plugin import python_blocks
 from tests import proofs
 
 FINAL_MARKER = "FINAL EVALUATION"
@@ -145,12 +148,12 @@ def scrambled_workdir(tmp_path, monkeypatch):
 
 
 def guarded_proof(page) -> str:
-    """The key of the scrambled run of ``page``: the code it runs, and (``course.cache.key``) this
+    """The key of the scrambled run of ``page``: the code it runs, and (``course.run.cache.key``) this
     test module with every project module it imports, the dataset, the library versions and the
     environment runs get; a lesson's check passed on exactly these is not repeated (tests/proofs.py)."""
     import json
 
-    from course import cache
+    from course.run import cache
 
     return cache.key(Path(__file__), json.dumps(units(page)), str(page == FINAL))
 

@@ -13,7 +13,7 @@
 
 from __future__ import annotations
 
-from course.figures import Theme, figure
+from course.run.figures import Theme, figure
 
 JITTER_SEED = 0  # the vertical scatter of the dots within each feature's row
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 
-from course.figures import Theme, figure
+from course.run.figures import Theme, figure
 
 
 def _array(values):

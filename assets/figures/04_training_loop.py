@@ -9,7 +9,7 @@
 
 from __future__ import annotations
 
-from course.figures import Theme, figure
+from course.run.figures import Theme, figure
 
 
 @figure("loss-curves")

@@ -11,8 +11,8 @@ The figures only plot what the lesson gives them; no figure uses the test rows.
 
 from __future__ import annotations
 
-from course.charts import draw_cross_validation
-from course.figures import Theme, figure
+from course.run.charts import draw_cross_validation
+from course.run.figures import Theme, figure
 
 CELL_NAMES = {(0, 0): "true negative", (0, 1): "false positive",
               (1, 0): "false negative", (1, 1): "true positive"}

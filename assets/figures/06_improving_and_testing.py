@@ -13,7 +13,7 @@ only in the lesson's final block.
 
 from __future__ import annotations
 
-from course.figures import Theme, figure
+from course.run.figures import Theme, figure
 
 
 @figure("overfitting")

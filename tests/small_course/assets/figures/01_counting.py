@@ -1,6 +1,6 @@
 """Figures of Lesson 1 - Counting: ``gains``, the lesson's value counts of ``Listing_Gains``."""
 
-from course.figures import Theme, figure
+from course.run.figures import Theme, figure
 
 
 @figure("gains")

@@ -1,6 +1,6 @@
 """Figures of Lesson 2 - Scoring: ``rule``, a diagram (no data)."""
 
-from course.figures import Theme, figure
+from course.run.figures import Theme, figure
 
 
 @figure("rule")

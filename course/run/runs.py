@@ -1,17 +1,17 @@
 """A lesson's one run: what the build executes for a lesson, and the record it keeps of it.
 
 A lesson's run (``source.run_cells``) executes in a Jupyter kernel of the bounded pool
-(``course.execution``), next to a copy of the dataset; a block that raises, runs past its timeout
+(``course.run.execution``), next to a copy of the dataset; a block that raises, runs past its timeout
 or loses its kernel stops the build naming the lesson file and line. Everything is read from that
 run into one record, cached under ``.cache/build/lessons`` by the run's key (``source.code_key``:
 the code, not the prose): what each block printed and showed, the values of the prose's inline
 expressions, the figures the lesson drew (light and dark SVGs), the run time of the lesson's own
 code, and the proof of its exercises (each untouched starter fails its check, each reference
 solution passes it). The page tests, the prose check, the inline values, the figures, the time
-estimate, the notebooks (``course.notebooks``) and the execution report all read that record.
+estimate, the notebooks (``course.render.notebooks``) and the execution report all read that record.
 
-``python -m course.runs [--shard I/N]`` (``make execute``) runs the lessons, or one shard of them,
-into the cache; ``python -m course.runs PAGE ...`` (``make lesson``) runs those lessons and says
+``python -m course.run.runs [--shard I/N]`` (``make execute``) runs the lessons, or one shard of them,
+into the cache; ``python -m course.run.runs PAGE ...`` (``make lesson``) runs those lessons and says
 what ``make test`` would find wrong in each.
 """
 
@@ -21,7 +21,9 @@ import logging
 import re
 from pathlib import Path
 
-from course import cache, execution, settings, source, store
+from course import settings
+from course.read import source
+from course.run import cache, execution, store
 
 EXECUTION_STACK = settings.EXECUTION_STACK
 KERNEL = "python3"
@@ -70,7 +72,7 @@ def record_of(lesson: source.Lesson, executed) -> dict:
     """What the executed run holds, as the build keeps it: every cell's outputs (figures taken
     out), the inline values, the figures, the lesson's run time and its exercises' proof. Raises
     NotebookError, naming the line, where the run does not prove what it must."""
-    from course import exercises
+    from course.run import exercises
 
     code = lesson.code()
     plan = source.run_cells(lesson)
@@ -204,7 +206,7 @@ def lesson_index(lesson: source.Lesson, index: int | None) -> int | None:
 def problems(page: Path, record: dict) -> list[str]:
     """What ``make test`` would find wrong in a lesson's run: a failed run, a block whose
     ``# Output:`` differs from what it printed, a number of the prose bound to nothing."""
-    from course import prose, snippets
+    from course.check import prose, snippets
 
     lesson = source.read(page)
     found = []
@@ -239,7 +241,7 @@ class LessonRun:
         return source.run_notebook(self.lesson)
 
     def timeout(self) -> int:
-        from course import prose
+        from course.check import prose
 
         own = prose.front_matter(self.lesson.text)[0].get("cell_timeout")
         return int(own) if own else execution.cell_timeout()
@@ -279,11 +281,12 @@ def execute_for_tests(csv_path: Path, pages: list[Path]) -> execution.Report:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m course.runs [--shard I/N] [PAGE ...]``."""
+    """``python -m course.run.runs [--shard I/N] [PAGE ...]``."""
     import argparse
     import sys
 
-    from course import data, fix_numerics
+    from course import fix_numerics
+    from course.run import data
 
     parser = argparse.ArgumentParser(description="Run the course's lessons into the build cache.")
     parser.add_argument("--shard", help="run only shard I of N, written I/N")
@@ -310,7 +313,7 @@ def main(argv: list[str] | None = None) -> int:
 def check(pages: list[Path]) -> int:
     """Run ``pages`` (those not cached) as the build does and say what ``make test`` would find
     wrong in each; 1 if anything."""
-    from course import data
+    from course.run import data
 
     pages = [Path(p).resolve() for p in pages]
     bad = 0
@@ -318,7 +321,7 @@ def check(pages: list[Path]) -> int:
         record = run_for_tests(page, data.dataset_path(), among=pages)
         found = problems(page, record)
         bad += bool(found)
-        from course import exercises
+        from course.run import exercises
 
         print(f"{source.relative(page)}: {'OK' if not found else f'{len(found)} problem(s)'}; "
               f"{record.get('seconds', 0)} s of code, figures {sorted(record.get('figures', {}))}, "

@@ -29,7 +29,7 @@ def library_versions(extra: tuple[str, ...] = ()) -> str:
 
 
 def _module_file(dotted: str) -> Path | None:
-    """The file of a module of this project (``course.data`` -> ``course/data.py``), else None."""
+    """The file of a module of this project (``course.run.data`` -> ``course/run/data.py``), else None."""
     base = ROOT.joinpath(*dotted.split("."))
     for candidate in (base.with_suffix(".py"), base / "__init__.py"):
         if candidate.is_file():
@@ -47,7 +47,7 @@ def _imported_files(path: Path) -> set[Path]:
 
 @lru_cache(maxsize=1)
 def _stored_imports() -> dict[str, list[str]]:
-    from course import store
+    from course.run import store
 
     return store.read_json(IMPORTS, {})
 
@@ -63,7 +63,7 @@ def _imported_files_of_version(path: Path, _mtime_ns: int, _size: int) -> frozen
         if len(stored) > 2000:  # old versions of files pile up as authors edit: start afresh
             stored.clear()
         stored[digest] = sorted(str(p.relative_to(ROOT)) for p in _parse_imports(path, source))
-        from course import store
+        from course.run import store
 
         store.write_json(IMPORTS, stored, indent=None)
     return frozenset(ROOT / name for name in stored[digest])
@@ -103,7 +103,7 @@ def local_dependencies(path: Path) -> list[Path]:
 
 def key(path: Path, *extra: str, source: bytes | None = None) -> str:
     """The cache key of an artifact made by running ``path`` (or ``source``, a variant of it)."""
-    from course import data, environment
+    from course.run import data, environment
 
     digest = hashlib.sha256()
     digest.update((source if source is not None else Path(path).read_bytes()))

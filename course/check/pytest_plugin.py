@@ -1,16 +1,16 @@
 """pytest plugin: every Python block of every page under ``docs/`` is a test.
 
-Blocks are found by the project's Markdown reader (``course.reader``: markdown-it-py, which keeps
+Blocks are found by the project's Markdown reader (``course.read.reader``: markdown-it-py, which keeps
 each block's line; a ``<!--pytest.mark.skip(reason=...)-->`` comment before a block skips it),
 and run as one program, because a lesson page is one program a reader runs top to bottom:
 
 - blocks of a page share one namespace, in page order;
 - they run in a scratch folder that holds the verified ``indian_ipo.csv``, so
   ``pd.read_csv("indian_ipo.csv")`` works as on the reader's machine;
-- each block's stdout must equal its ``# Output:`` comments (see ``course.snippets``).
+- each block's stdout must equal its ``# Output:`` comments (see ``course.check.snippets``).
 
 A lesson runs once, in a Jupyter kernel of the build's pool, and the build and the tests share
-that run (``course.runs.run_for_tests``): each block's test checks what the block printed
+that run (``course.run.runs.run_for_tests``): each block's test checks what the block printed
 there, or reports the error it raised, or that an earlier block failed first. Other pages' blocks,
 and every page under ``--update-outputs`` (which rewrites comments as it goes), run here.
 """
@@ -23,7 +23,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from course import ROOT, data, fix_numerics, pages, prose, runs, saved, snippets, source
+from course import ROOT, fix_numerics
+from course.check import prose, snippets
+from course.read import saved, source
+from course.render import pages
+from course.run import data, runs
 
 DOCS = ROOT / "docs"
 
@@ -46,7 +50,7 @@ def pytest_addoption(parser):
     )
 
 
-# Where a published course lives (course.hosted): the workflow sets these for its build; the tests
+# Where a published course lives (course.render.hosted): the workflow sets these for its build; the tests
 # build as a local build does, and a test that wants them sets them itself.
 PUBLICATION_VARIABLES = ("COURSE_SITE_URL", "COURSE_REPOSITORY")
 
@@ -60,7 +64,7 @@ def pytest_configure(config):
     config._prose_counts = Counter()  # shown / computed / declared / unbound, over the run
     config._prose_files = 0
     config._prose_stale = []  # with --update-outputs: prose numbers the new outputs do not back
-    config._exercise_proofs = {}  # notebook -> course.exercises.Proof, from tests/test_notebooks.py
+    config._exercise_proofs = {}  # notebook -> course.run.exercises.Proof, from tests/test_notebooks.py
     if config.pluginmanager.hasplugin("xdist"):
         config.pluginmanager.register(ParallelCounts(), "course-parallel-counts")
 
@@ -91,7 +95,7 @@ class ParallelCounts:
             config._prose_counts.update(counted["counts"])
             config._prose_files += counted["files"]
             config._prose_stale.extend(counted["stale"])
-            from course import exercises
+            from course.run import exercises
 
             for name, counts in counted["exercises"].items():
                 config._exercise_proofs[name] = exercises.Proof(*counts)
@@ -129,7 +133,7 @@ def pytest_terminal_summary(terminalreporter, config):
             f"{prose.summary(config._prose_counts)} (in {config._prose_files} pages and notebooks)"
         )
     if config._exercise_proofs:
-        from course import exercises
+        from course.run import exercises
 
         proofs = config._exercise_proofs.values()
         terminalreporter.write_line(
@@ -168,9 +172,9 @@ def pytest_collect_file(file_path, parent):
 
 
 def python_blocks(path: Path):
-    """The page's Python blocks (``course.reader``), each ``saved`` block holding the code saved
-    before it (``course.saved``)."""
-    from course import saved
+    """The page's Python blocks (``course.read.reader``), each ``saved`` block holding the code saved
+    before it (``course.read.saved``)."""
+    from course.read import saved
 
     return saved.python_blocks(path)
 

@@ -209,7 +209,7 @@ class Drawing:
     """``figures`` in a lesson's run: ``figures.draw("name", data...)`` calls the lesson's
     ``@figure("name")`` function with each theme and the data, checks that no shape is cut off at
     the edge of its axes, and shows both SVGs as the cell's outputs, which the build publishes as
-    ``figures/<lesson>/<name>-light.svg`` and ``-dark.svg`` (``course.notebooks``)."""
+    ``figures/<lesson>/<name>-light.svg`` and ``-dark.svg`` (``course.render.notebooks``)."""
 
     def __init__(self, notebook: str):
         self.path = FIGURE_DIR / f"{notebook}.py"

@@ -81,7 +81,7 @@ def read(page: Path) -> Lesson:
 
 @lru_cache(maxsize=128)
 def _read(page: Path, text: str) -> Lesson:  # once per page text: a build asks for it often
-    from course import prose
+    from course.check import prose
 
     meta, _ = prose.front_matter(text)
     title = TITLE.search(text)
@@ -96,7 +96,7 @@ def _read(page: Path, text: str) -> Lesson:  # once per page text: a build asks 
 
 def course(config: Path = MKDOCS_YML) -> tuple[Lesson, ...]:
     """Every lesson, in nav order: the pages under ``lessons/`` that the nav lists."""
-    from course import hosted
+    from course.render import hosted
 
     config = Path(config)
     nav = hosted.mkdocs_settings(config).get("nav") or []

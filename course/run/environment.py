@@ -1,6 +1,6 @@
 """The environment of every process and kernel the build's pool starts, fixed by the pool.
 
-A job's result is stored under a cache key (``course.cache``), so nothing the job can see may
+A job's result is stored under a cache key (``course.run.cache``), so nothing the job can see may
 come from whoever started the build, the tests or a shard: a variable inherited from the caller
 (``MPLBACKEND=Agg`` from a test process, a locale, a hash seed, a terminal width, a user's
 matplotlib or IPython configuration) could change what a cell prints or shows while the key
@@ -26,7 +26,8 @@ import hashlib
 import os
 from pathlib import Path
 
-from course import ROOT, data, settings
+from course import ROOT, settings
+from course.run import data
 
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 CONFIG_DIR = ROOT / ".cache" / "config"  # matplotlib's and IPython's, owned by the build

@@ -72,7 +72,7 @@ def tokens(text: str) -> tuple:
     """The block tokens of ``text``, each with its ``.map`` (0-based first line, end line). A
     text parsed before (by this reader and these parser versions) is read back from the build
     cache: a warm build parses nothing."""
-    from course import store
+    from course.run import store
 
     key = hashlib.sha256((_parser_key() + text).encode()).hexdigest()
     return store.remembered(PARSED, key, lambda: tuple(_parser().parse(text)), PARSED_KEPT)

@@ -1,6 +1,6 @@
 """Exercises a learner can work in: try first, then check, then see the solution.
 
-In a lesson (``course.source``) each exercise is a prompt followed by, in this order:
+In a lesson (``course.read.source``) each exercise is a prompt followed by, in this order:
 
 - a ``python starter`` block: runs as given and leaves ``...`` where the learner writes;
 - a ``python check`` block: ``check(answer, "encoded reference")`` prints plainly whether the
@@ -27,7 +27,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from course import data, learner, settings
+from course import settings
+from course.render import learner
+from course.run import data
 
 TAGS = ("starter", "check", "solution")
 # The libraries whose versions the notebook compares with the learner's (their numbers print).
@@ -270,7 +272,8 @@ def install_line() -> str:
 def setup_cells() -> tuple[str, ...]:
     """The two generated code cells every notebook starts with: the data, then the checker (and
     the report of the learner's versions and device)."""
-    from course import figures, hosted
+    from course.render import hosted
+    from course.run import figures
 
     light = figures.LIGHT
     colors = [light.accent, light.accent2, light.muted, light.fg]

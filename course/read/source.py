@@ -1,7 +1,7 @@
 """A lesson's one source: its page, read into the cells of the notebook everything else derives.
 
 A lesson is one Markdown file, ``docs/lessons/NN-name.md``. This module reads it with the
-project's Markdown reader (``course.reader``: markdown-it-py, which keeps every line) into a
+project's Markdown reader (``course.read.reader``: markdown-it-py, which keeps every line) into a
 sequence of cells, each with the line of the page it comes from:
 
 - the text between code blocks: Markdown cells, with Material's admonitions turned into what
@@ -17,11 +17,11 @@ sequence of cells, each with the line of the page it comes from:
   and in the notebooks, which show the drawn figure instead);
 - after an exercise's solution, ```` ```python alternative ```` and ```` ```python wrong ```` blocks
   are other answers to it (right ones, and plausible wrong ones), hidden on the page and absent
-  from the notebooks, which the run tries against the check (``course.exercises.trial``);
+  from the notebooks, which the run tries against the check (``course.run.exercises.trial``);
 - the blocks of a ``??? note`` (outside the exercises) are code the reader may skip: folded on
   the page, code cells with their source hidden in the notebooks.
 
-Three notebooks come from these cells (``course.notebooks``): the *run*, which the build executes
+Three notebooks come from these cells (``course.render.notebooks``): the *run*, which the build executes
 once per lesson (the set-up cells, every code cell, then a cell that evaluates the prose's inline
 expressions); the *view*, the run's cells with their outputs and the page's text, rendered on the
 site; and the *download*, the same without outputs, where each solution and discussion is a
@@ -39,7 +39,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from course import ROOT, cache, prose, reader, saved, store
+from course import ROOT
+from course.check import prose
+from course.read import reader, saved
+from course.run import cache, store
 
 LESSONS = ROOT / "docs" / "lessons"
 ROLES = ("starter", "check", "figure", "alternative", "wrong")  # the roles an info string can give a block
@@ -64,7 +67,7 @@ class Cell:
     skipped: bool = False  # a block with a skip mark: in the notebooks, never run
     exercise: int | None = None  # the exercise (1, 2, ...) it belongs to
     folded: bool = False  # a block in a ``??? note``: collapsed on the page, its source hidden in Jupyter
-    origins: tuple[str | None, ...] = ()  # a ``saved`` block: where each of its lines was saved (course.saved)
+    origins: tuple[str | None, ...] = ()  # a ``saved`` block: where each of its lines was saved (course.read.saved)
 
     @property
     def tags(self) -> list[str]:
@@ -90,7 +93,7 @@ class Lesson:
     @property
     def notebook(self) -> str:
         """``04_training_loop``: the notebook's and the figure module's name."""
-        from course import lessons
+        from course.read import lessons
 
         return lessons.notebook_name(self.path)
 
@@ -144,8 +147,10 @@ READ = ROOT / ".cache" / "build" / "read"  # each lesson as read before, by its 
 
 @lru_cache(maxsize=1)
 def _reader_code() -> str:
-    names = ("source.py", "saved.py", "reader.py", "prose.py", "lessons.py")
-    return hashlib.sha256(b"".join((ROOT / "course" / name).read_bytes() for name in names)).hexdigest()
+    from course.read import lessons
+
+    modules = (__file__, saved.__file__, reader.__file__, prose.__file__, lessons.__file__)
+    return hashlib.sha256(b"".join(Path(name).read_bytes() for name in modules)).hexdigest()
 
 
 @lru_cache(maxsize=64)
@@ -500,11 +505,11 @@ def run_cells(lesson: Lesson) -> list[RunCell]:
     """The code the build executes, in order: the generated set-up cells (data, checker), the
     figure helper, every code cell of the lesson (each check with its hint; after each solution,
     its check on the solution's own answer, as a cell of its own), and the inline expressions."""
-    from course import exercises
+    from course.run import exercises
 
     out = [RunCell(code.rstrip("\n"), "setup") for code in exercises.setup_cells()]
-    out.append(RunCell(f"from course.figures import Drawing as _Drawing\nfigures = _Drawing({lesson.notebook!r})\n"
-                       "from course.exercises import trial as _course_trial", "build"))
+    out.append(RunCell(f"from course.run.figures import Drawing as _Drawing\nfigures = _Drawing({lesson.notebook!r})\n"
+                       "from course.run.exercises import trial as _course_trial", "build"))
     hints = {c.exercise: hint_text(c.text) for c in lesson.cells if c.role == "hint"}
     checks: dict[int, str] = {}
     for index, cell in enumerate(lesson.code()):
@@ -553,11 +558,11 @@ def code_key(lesson: Lesson, *more: str) -> str:
     """Everything the run depends on: the code it executes (not the prose), the lesson's figure
     module and the project modules it imports, the modules that make and run the notebook, the
     dataset and the library versions."""
-    from course import figures
+    from course.run import execution, exercises, figures
 
     cells = json.dumps([[c.code, c.role, c.index] for c in run_cells(lesson)])
     module = figures.FIGURE_DIR / f"{lesson.notebook}.py"
-    made_by = [ROOT / "course" / name for name in ("source.py", "exercises.py", "figures.py", "execution.py")]
+    made_by = [Path(m) for m in (__file__, exercises.__file__, figures.__file__, execution.__file__)]
     extra = [hashlib.sha256(p.read_bytes()).hexdigest() for p in made_by]
     if module.is_file():
         extra.append(hashlib.sha256(module.read_bytes()).hexdigest())

@@ -10,7 +10,7 @@ blocks) or in a companion notebook's Markdown cells must be one of:
   ``21000.0``;
 - **computed inline**: the page writes `` `{python} expr` `` and the build puts the value of
   ``expr`` there, evaluated after the page's blocks in the page's namespace (see
-  ``course.pages``); arithmetic typed in prose (``0.5 - 0.545 = -0.045``) is checked like this too;
+  ``course.render.pages``); arithmetic typed in prose (``0.5 - 0.545 = -0.045``) is checked like this too;
 - **declared**: a number that is not a result (a lesson number, a learning rate the code sets,
   "2 million photos") because a phrase around it is listed under ``literals:`` in the page's front
   matter, or because it is structural (``Lesson 2``, ``Exercise 3``, ``Step 4``, a numbered list
@@ -139,7 +139,7 @@ def page_prose(text: str) -> list[tuple[int, str]]:
 
 @lru_cache(maxsize=128)
 def _page_prose(text: str) -> tuple[tuple[int, str], ...]:
-    from course import reader
+    from course.read import reader
 
     lines = text.splitlines()
     _, start = front_matter(text)

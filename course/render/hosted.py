@@ -5,7 +5,7 @@ One source, ``mkdocs.yml``: ``site_url`` (the published site's address) and, und
 sets the first two from its GitHub context (``COURSE_SITE_URL``, ``COURSE_REPOSITORY``); a local
 build leaves them empty. With a repository, every lesson and notebook page links to "Open in
 Colab", which opens the generated notebook from the repository's notebooks branch; the workflow
-fills that branch with what ``published`` lists (``python -m course.hosted SITE DIR``, which
+fills that branch with what ``published`` lists (``python -m course.render.hosted SITE DIR``, which
 prints the branch's name). Without one, no such link is shown.
 """
 
@@ -71,7 +71,7 @@ def published(site: Path) -> dict[str, Path]:
 
 
 def main(argv: list[str]) -> int:
-    """``python -m course.hosted SITE DIR``: put the notebooks branch's files into DIR (emptied
+    """``python -m course.render.hosted SITE DIR``: put the notebooks branch's files into DIR (emptied
     first) and print the branch's name."""
     site, out = (Path(a) for a in argv)
     files = published(site)

@@ -2,7 +2,7 @@
 
 Nothing here is typed by hand on a page: the Set-up page's versions come from the project's own
 pins (``constraints.txt``), and each lesson's time estimate from its reading length and the run
-time of its code (``course.pages``).
+time of its code (``course.render.pages``).
 """
 
 from __future__ import annotations
@@ -11,7 +11,8 @@ import math
 import re
 from pathlib import Path
 
-from course import ROOT, prose
+from course import ROOT
+from course.check import prose
 
 CONSTRAINTS = ROOT / "constraints.txt"
 # The libraries whose versions change what the lessons print, in the order a learner installs them.

@@ -24,7 +24,7 @@ that of the whole build, every process summed (resident sets, sampled every 0.1 
 a build whose processes pass ``--memory-limit`` GiB together, or that leaves the machine under
 2 GiB available. ``--project DIR`` benches another checkout of the course (an older version, say).
 
-Usage: ``python -m course.bench [--runs N] [--scale M ...] [--only scale|default]``.
+Usage: ``python -m course.check.bench [--runs N] [--scale M ...] [--only scale|default]``.
 """
 
 from __future__ import annotations
@@ -41,7 +41,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from course import ROOT, data, source
+from course import ROOT
+from course.read import source
+from course.run import data
 
 GOALS = {"warm": 1.3, "cold": 1.5, "items": 1.15, "snippets": 1.3}
 
@@ -69,8 +71,9 @@ markdown_extensions:
 RUN_ALL_SNIPPETS = """\
 import os, sys
 from pathlib import Path
-from course import snippets, source
-from course.pytest_plugin import python_blocks
+from course.check import snippets
+from course.read import source
+from course.check.pytest_plugin import python_blocks
 os.chdir(sys.argv[1])
 lessons = {page.resolve() for page in source.pages()}
 for page in sorted(Path(sys.argv[2], "docs").rglob("*.md")):
@@ -161,7 +164,7 @@ RUN_SCRIPT = ("import sys\nfrom pathlib import Path\nfrom course import source\n
 
 
 def run_script(page: Path) -> str:
-    """A lesson's run, the code the build executes (``course.source.run_cells``), as one script:
+    """A lesson's run, the code the build executes (``course.read.source.run_cells``), as one script:
     read by the course code of the project the page is in, with that project's earlier lessons
     (whose saved code its ``saved`` blocks hold)."""
     project = Path(page).resolve().parents[2]

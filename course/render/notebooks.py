@@ -1,6 +1,6 @@
-"""The notebooks of a lesson, made from its page and its one run (``course.runs``).
+"""The notebooks of a lesson, made from its page and its one run (``course.run.runs``).
 
-From a lesson's source (``course.source``) and its run's record the build assembles the *view*
+From a lesson's source (``course.read.source``) and its run's record the build assembles the *view*
 (the run's outputs, rendered to HTML with mkdocs-jupyter's converter) and the *download*
 (``.ipynb`` without outputs, solutions and discussions in closed ``<details>``), cached under
 ``.cache/build/notebooks`` by a key of the record and the page's text, so that an edit of prose
@@ -16,7 +16,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from course import ROOT, cache, execution, runs, source, store
+from course import ROOT
+from course.read import source
+from course.run import cache, execution, runs, store
 
 BUILD_DIR = ROOT / ".cache" / "notebooks"  # where the downloads are written, beside the dataset
 RENDER_CACHE = cache.CACHE_DIR / "notebooks"
@@ -41,7 +43,7 @@ class NotebookError(RuntimeError):
 
 
 def _base() -> str:
-    from course import hosted
+    from course.render import hosted
 
     site = hosted.publication().site_url  # absolute links where the course knows its address
     return f"{site}/" if site else "../../"  # else relative ones, which work on the site's view
@@ -53,7 +55,7 @@ def _attachments(record: dict) -> dict[str, str]:
 
 
 def source_figure_for_notebook(svgs: dict[str, str]) -> str:
-    from course import figures
+    from course.run import figures
 
     return figures.on_white(svgs["light"])
 
@@ -67,7 +69,8 @@ def assemble(lesson: source.Lesson, record: dict, download: bool):
     (``exercises.as_download``)."""
     import nbformat
 
-    from course import exercises, pages
+    from course.render import pages
+    from course.run import exercises
 
     values = record.get("values", {})
     attachments = _attachments(record)
@@ -104,7 +107,7 @@ def assemble(lesson: source.Lesson, record: dict, download: bool):
                 cell.outputs = [nbformat.from_dict(o) for o in record["setup"][index]]
             nb.cells.append(cell)
 
-    from course import lessons
+    from course.read import lessons
 
     lessons_title = lessons.read(lesson.path).heading
     for cell in lesson.cells:
@@ -154,9 +157,11 @@ def assemble(lesson: source.Lesson, record: dict, download: bool):
 
 
 def render_key(page: Path, lesson: source.Lesson, key: str) -> str:
-    from course import hosted, lessons
+    from course.read import lessons
+    from course.render import hosted, pages
+    from course.run import exercises
 
-    made_by = b"".join((ROOT / "course" / f).read_bytes() for f in ("notebooks.py", "source.py", "exercises.py", "pages.py"))
+    made_by = b"".join(Path(m).read_bytes() for m in (__file__, source.__file__, exercises.__file__, pages.__file__))
     parts = [key, lesson.text, hashlib.sha256(made_by).hexdigest(), hosted.publication().site_url,
              lessons.read(page).heading, cache.library_versions(runs.EXECUTION_STACK),
              "".join(f"{l.page.name}\n{l.heading}\n{l.description}\n" for l in lessons.course())]  # next steps
@@ -180,7 +185,7 @@ def build(csv_path: Path, out_dir: Path = BUILD_DIR):
         rendered.append(_rendered(page, lesson, record, keys[page], out_dir))
     store.evict(runs.RUN_CACHE, {key[:32] for key in keys.values()})
     store.evict(RENDER_CACHE, {render_key(page, lessons_[page], keys[page])[:32] for page in lessons_})
-    from course import exercises
+    from course.run import exercises
 
     totals = [sum(column) for column in zip(*(r.exercises for r in rendered))]
     log.info("%s (in %d notebooks, proven when each lesson ran)", exercises.summary(*totals), len(rendered))
@@ -200,7 +205,7 @@ def _rendered(page: Path, lesson: source.Lesson, record: dict, key: str, out_dir
         executed_path = out_dir / f"{lesson.notebook}.view.ipynb"
         nbformat.write(view, executed_path)
         html = strip_remote_scripts(convert.nb2html(str(executed_path), execute=False, allow_errors=False))
-        from course import exercises
+        from course.run import exercises
 
         hidden = tuple(c.id for c in view.cells if c.cell_type == "markdown" and "solution" in c.metadata.get("tags", ()))
         html = exercises.collapse_solutions(html, hidden)  # collapsed on the site too, as in Jupyter

@@ -1,7 +1,7 @@
 """What a lesson page shows beyond its source: the values of its inline expressions, and a
 header under its title (time estimate, notebook buttons, a generated "verified with" line).
 
-The values come from the lesson's one run (``course.notebooks``); this module only puts them in.
+The values come from the lesson's one run (``course.render.notebooks``); this module only puts them in.
 """
 
 from __future__ import annotations
@@ -11,7 +11,9 @@ import platform
 from functools import lru_cache
 from pathlib import Path
 
-from course import ROOT, data, prose, settings
+from course import ROOT, settings
+from course.check import prose
+from course.run import data
 
 DOCS = ROOT / "docs"
 LESSONS = DOCS / "lessons"
@@ -58,8 +60,8 @@ def verified_with() -> str:
 
 def header(time_line: str, notebook: str) -> str:
     """What a lesson page shows under its title: time, notebook links (and "Open in Colab" when
-    the course knows its repository, ``course.hosted``), verified-with line."""
-    from course import hosted
+    the course knows its repository, ``course.render.hosted``), verified-with line."""
+    from course.render import hosted
 
     colab = hosted.publication().colab_url(notebook)
     return (

@@ -31,7 +31,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
-from course import reader
+from course.read import reader
 
 MARK = re.compile(r"[ \t]*#@save[ \t]*$", re.M)
 SAVED_WORD = "saved"  # the info-string word of a block that holds the saved code
@@ -95,7 +95,7 @@ def _statements(where: str, text: str) -> tuple[Statement, ...]:
 
 def earlier_pages(path: Path) -> list[Path]:
     """The lessons before ``path`` in the course (the nav's order); none when it is not one."""
-    from course import lessons
+    from course.read import lessons
 
     try:
         course = [lesson.page.resolve() for lesson in lessons.course()]

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from course import ROOT, prose
+from course import ROOT
+from course.check import prose
 
 GLOSSARY = ROOT / "docs" / "glossary.md"
 ENTRY = re.compile(r"^###\s+(?P<name>.+?)\s*\{\s*#(?P<anchor>[\w-]+)\s*\}\s*$")

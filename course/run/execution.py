@@ -1,7 +1,7 @@
 """Execution at any size: a bounded pool of Jupyter kernels, a time and memory report, and shards.
 
 Everything the build executes is an *item*: a notebook to run in a Jupyter kernel, with a *job*
-that says what to run and what to keep of it (``course.runs.LessonRun``: a lesson's one run). The
+that says what to run and what to keep of it (``course.run.runs.LessonRun``: a lesson's one run). The
 pool knows no job's internals: it asks the job for its notebook and its cell timeout, runs it,
 asks the job where a cell that failed stands in its source, and hands the executed notebook to the
 job, which stores its results in the content-addressed build cache (``.cache/build``) under the
@@ -40,8 +40,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from course import ROOT, cache, data, settings, store
-from course.environment import job_env
+from course import ROOT, settings
+from course.run import cache, data, store
+from course.run.environment import job_env
 
 # asyncio is imported where the pool runs, not here: a warm build executes nothing and skips it.
 
@@ -94,7 +95,7 @@ def cell_timeout() -> int:
 
 
 class Job(Protocol):
-    """What the pool runs for an item, and what it keeps of the run (``course.runs.LessonRun``)."""
+    """What the pool runs for an item, and what it keeps of the run (``course.run.runs.LessonRun``)."""
 
     def notebook(self) -> Any: ...  # the nbformat notebook to execute
 

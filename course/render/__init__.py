@@ -1,0 +1,1 @@
+"""Rendering the site from the runs: notebooks, page values, glossary links, set-up, Colab, print."""
