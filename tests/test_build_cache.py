@@ -62,7 +62,7 @@ def test_an_edit_of_code_runs_that_lesson_only(cold):
 
 def stale_lessons(project) -> set[str]:
     """The lessons whose run the project's cache lacks, as a build sees it."""
-    code = ("import json; from course import runs; "
+    code = ("import json; from course.run import runs; "
             "print(json.dumps([i.name for i in runs.items() if not i.cached()]))")
     result = scratch.run([sys.executable, "-c", code], project)
     assert result.returncode == 0, result.output

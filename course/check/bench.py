@@ -159,7 +159,7 @@ def measured_build(args, cwd, env, memory_limit: float) -> tuple[float, int, str
     return time.perf_counter() - start, peak, ending
 
 
-RUN_SCRIPT = ("import sys\nfrom pathlib import Path\nfrom course import source\n"
+RUN_SCRIPT = ("import sys\nfrom pathlib import Path\nfrom course.read import source\n"
               "sys.stdout.write('\\n\\n'.join(c.code for c in source.run_cells(source.read(Path(sys.argv[1])))) + '\\n')")
 
 
