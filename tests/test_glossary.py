@@ -32,6 +32,10 @@ def test_the_first_use_is_linked_and_nothing_else():
     assert "Feed a [batch](../glossary.md#batch){ .glossary-link }, then another batch" in linked
     assert "watch the [losses](../glossary.md#loss){ .glossary-link }" in linked
     assert "# Lesson 1 - About a batch" in linked and "batch = 1" in linked
+    # A term the author links is left to that link, wherever it stands: one link to an entry a page.
+    authored = page.replace("watch the losses", "watch the [**losses**](../glossary.md#loss)")
+    linked = glossary.link_first_uses(authored, "lessons/01-x.md", terms)
+    assert linked.count("](../glossary.md#loss)") == 1 and linked.count("](../glossary.md#batch)") == 1
 
 
 class ArticleText(HTMLParser):
@@ -51,7 +55,7 @@ class ArticleText(HTMLParser):
         if tag == "article":
             self.in_article += 1
         classes = (attrs.get("class") or "").split()
-        glossary_link = tag == "a" and "glossary-link" in classes
+        glossary_link = tag == "a" and ("glossary-link" in classes or "glossary/#" in (attrs.get("href") or ""))
         skipped = tag in self.SKIP or (tag == "a" and not glossary_link) or "admonition-title" in classes \
             or "lesson-time" in classes or "lesson-notebook" in classes or "verified-with" in classes
         if tag not in ("br", "img", "hr", "input", "meta", "link"):
@@ -94,5 +98,7 @@ def test_glossary_links_land_on_an_entry(built_site):
     assert {t.anchor for t in TERMS} <= anchors
     for page in LESSONS:
         text = (built_site / "lessons" / page.stem / "index.html").read_text(encoding="utf-8")
-        targets = set(re.findall(r'href="\.\./\.\./glossary/#([\w-]+)"', text))
-        assert targets and targets <= anchors, page.name
+        links = re.findall(r'href="\.\./\.\./glossary/#([\w-]+)"', text)
+        assert links and set(links) <= anchors, page.name
+        twice = sorted({anchor for anchor in links if links.count(anchor) > 1})
+        assert not twice, f"{page.name} links these entries more than once: {twice}"

@@ -4,7 +4,9 @@ Each entry of the glossary is a third-level heading with an anchor, ``### Mini-b
 #batch }``, and a definition that says which lesson teaches it ("Taught in [Lesson 4](...)"); a
 name in brackets is another form of the term. The build links the first use of every term on
 every lesson page to its entry, so a term used before the lesson that teaches it (Lesson 1 speaks
-of batches, Lesson 4 explains them) is always one click from its definition.
+of batches, Lesson 4 explains them) is always one click from its definition. Where the author
+links a term (at the sentence that defines it), the build leaves it to that link: a page links
+each entry once.
 """
 
 from __future__ import annotations
@@ -108,12 +110,20 @@ def _linkable_lines(markdown: str) -> dict[int, str]:
     return out
 
 
+# A link the author wrote to an entry: in Markdown, or in HTML (a caption).
+_AUTHOR_LINK = re.compile(r"""(?:\]\(|href=")[^)"]*glossary(?:\.md|\.html|/)#(?P<anchor>[\w-]+)""")
+
+
 def first_uses(markdown: str, glossary_terms: list[Term]) -> list[tuple[int, int, int, Term]]:
     """``(line index, start, end, term)`` of the first use of each term in the page's prose.
 
     Longer terms claim their words first ("loss function" before "loss"). The linkable lines are
-    searched as one text (a term never spans two lines: its forms hold no line break)."""
+    searched as one text (a term never spans two lines: its forms hold no line break). A term the
+    author links on the page is left to that link: a page links each entry once."""
     import bisect
+
+    linked_by_author = set(_AUTHOR_LINK.findall(markdown))
+    glossary_terms = [term for term in glossary_terms if term.anchor not in linked_by_author]
 
     n_lines = len(markdown.splitlines())
     linkable = _linkable_lines(markdown)
