@@ -140,9 +140,9 @@ def check(answer, expected, hint="", digits=3, tol=None, reference=False):
 
     ``expected`` is the reference answer, encoded. A number passes within ``tol`` of it (by
     default half a unit of its ``digits``-th decimal, the precision the lesson prints), so a
-    right answer computed with other library versions or on a GPU passes too. The collapsed
-    solution cell ends with the same check and ``reference=True``: it says whether the reference
-    solution's answer passes (the build requires that it does)."""
+    right answer computed on a GPU, or with library versions that draw the same random numbers,
+    passes too. The build runs each solution with the same check and ``reference=True``, which
+    says whether the reference solution's answer passes (the build requires that it does)."""
     _verdict(answer, expected, hint, _tolerance(digits, tol), reference)  # printed; nothing returned
 
 
