@@ -33,10 +33,9 @@ def loss_curves(theme: Theme, history, *, baseline, n_train, n_val, lr, batch_si
     ax_loss.set_xlabel("Epoch")
     ax_loss.set_ylabel("Loss (binary cross-entropy)")
     ax_loss.set_title("Loss after each epoch")
-    ax_loss.legend(frameon=False)
 
-    ax_acc.plot(epochs, h["train_acc"], color=theme.accent, linewidth=2, linestyle="-", label="training rows")
-    ax_acc.plot(epochs, h["val_acc"], color=theme.accent2, linewidth=2.4, linestyle=":", label="validation rows")
+    ax_acc.plot(epochs, h["train_acc"], color=theme.accent, linewidth=2, linestyle="-", label=train_label)
+    ax_acc.plot(epochs, h["val_acc"], color=theme.accent2, linewidth=2.4, linestyle=":", label=val_label)
     ax_acc.axhline(baseline, color=theme.muted, linestyle="--", linewidth=1.4,
                    label=f'always "gain", validation ({baseline:.3f})')
     ax_acc.annotate(f"{h['train_acc'][-1]:.3f}", (epochs[-1], h["train_acc"][-1]), xytext=(4, 2),
@@ -46,7 +45,6 @@ def loss_curves(theme: Theme, history, *, baseline, n_train, n_val, lr, batch_si
     ax_acc.set_xlabel("Epoch")
     ax_acc.set_ylabel("Accuracy")
     ax_acc.set_title("Accuracy after each epoch")
-    ax_acc.legend(frameon=False, loc="lower right", fontsize=9.5)
 
     for ax in (ax_loss, ax_acc):
         ax.set_xlim(0, epochs[-1] + 9)
@@ -54,5 +52,9 @@ def loss_curves(theme: Theme, history, *, baseline, n_train, n_val, lr, batch_si
         ax.spines[["top", "right"]].set_visible(False)
     fig.suptitle(f"Adam, learning rate {lr}, batches of {batch_size}, gaps filled and log1p: "
                  f"{len(epochs)} epochs on the IPO data", color=theme.muted, fontsize=10.5)
-    fig.tight_layout()
+    # one legend for both panels, in a strip at the bottom: inside a panel it would cover the curves
+    # (the accuracy's climb of the first epochs)
+    fig.set_layout_engine("tight", rect=(0, 0.08, 1, 1))
+    fig.legend(*ax_acc.get_legend_handles_labels(), loc="lower center", bbox_to_anchor=(0.5, 0.0), ncol=3,
+               frameon=False, fontsize=9.5)
     return fig
