@@ -368,25 +368,32 @@ PRINT_PAGE_SECTIONS = "#print-site-page section.print-page[id]:not(.md-section)"
 OPEN_ALL_DETAILS = "() => document.querySelectorAll('details').forEach(d => d.open = true)"
 
 # axe-core's colour-contrast rule measures each text element's colour, size, weight and opacity
-# against the background behind it; on a lesson most of those elements are the tokens of its code
-# blocks, a few looks (one per token class) repeated thousands of times, and measuring them costs
-# three quarters of a page's check. So a code block all of whose looks an earlier block on the page
-# already showed is marked, and the colour rule skips it (it would measure the same ratios again);
-# every other rule checks every block. Returns [blocks, blocks marked].
-MARK_CODE_SEEN = """() => {
+# against the background behind it; on a lesson most of those elements repeat a few looks (one
+# per token class of its code blocks, one per kind of paragraph, list item or table cell)
+# hundreds of times, and measuring them again costs most of a page's check. So a block (a code
+# block, a paragraph, a list item, a cell, a heading, a caption: the innermost of them) all of
+# whose looks an earlier block on the page already showed is marked, and the colour rule skips it
+# (it would measure the same ratios again); every other rule checks every block. A look is what
+# the ratio depends on: the colour, size, weight and shadow of the text, its opacity with its
+# ancestors', and the colour of the nearest opaque background; each element holding text of its
+# own has one. Returns [blocks, blocks marked].
+BLOCKS = "pre, p, li, td, th, dt, dd, h1, h2, h3, h4, h5, h6, figcaption, summary"
+MARK_LOOKS_SEEN = """(blocks) => {
   const opaque = el => { for (; el; el = el.parentElement) { const c = getComputedStyle(el).backgroundColor;
       if (c !== "rgba(0, 0, 0, 0)" && c !== "transparent") return c; } return "none"; };
+  const opacity = el => { let o = 1; for (; el; el = el.parentElement) o *= parseFloat(getComputedStyle(el).opacity); return o; };
   const look = el => { const s = getComputedStyle(el);
-      return [s.color, s.fontSize, s.fontWeight, s.opacity, s.visibility, opaque(el)].join("|"); };
+      return [s.color, s.fontSize, s.fontWeight, s.textShadow, opacity(el), s.visibility, opaque(el)].join("|"); };
+  const ownText = el => [...el.childNodes].some(n => n.nodeType === Node.TEXT_NODE && n.textContent.trim());
   document.querySelectorAll("[data-look-seen]").forEach(e => e.removeAttribute("data-look-seen"));  // an earlier scheme's
   const seen = new Set(); let marked = 0;
-  const blocks = [...document.querySelectorAll("pre")];
-  for (const pre of blocks) {
-    const looks = [pre, ...pre.querySelectorAll("*")].filter(el => el.children.length === 0 || el === pre).map(look);
-    if (looks.every(l => seen.has(l))) { pre.setAttribute("data-look-seen", ""); marked++; }
+  const innermost = [...document.querySelectorAll(blocks)].filter(b => !b.querySelector(blocks));
+  for (const block of innermost) {
+    const looks = [block, ...block.querySelectorAll("*")].filter(ownText).map(look);
+    if (looks.every(l => seen.has(l))) { block.setAttribute("data-look-seen", ""); marked++; }
     else looks.forEach(l => seen.add(l));
   }
-  return [blocks.length, marked];
+  return [innermost.length, marked];
 }"""
 
 # The two schemes differ in colours, and in what each shows (a figure's light or dark variant, the
@@ -395,14 +402,16 @@ MARK_CODE_SEEN = """() => {
 # differently from the light one: shown in one scheme only, or in another place or size. LAYOUT
 # is each element's box, in document order (null where nothing is drawn); MARK_SCHEME_DIFFERENCES
 # marks, on the dark page, the elements whose box is not the light page's, and returns how many;
-# or null when the two documents do not hold the same elements, and then every rule runs.
-LAYOUT = """() => [...document.querySelectorAll("*")].map(el => {
+# or null when the two documents do not hold the same elements (the toggle is CSS alone, so that
+# fails the page). Both read the body only: the head is never drawn, and the light pass adds
+# axe-core's script to it.
+LAYOUT = """() => [...document.body.querySelectorAll("*")].map(el => {
   const r = el.getBoundingClientRect();
   const drawn = el.getClientRects().length > 0 && getComputedStyle(el).visibility !== "hidden";
   return [el.tagName, drawn ? [r.x, r.y, r.width, r.height].map(Math.round).join(",") : null];
 })"""
 MARK_SCHEME_DIFFERENCES = """(light) => {
-  const els = [...document.querySelectorAll("*")];
+  const els = [...document.body.querySelectorAll("*")];
   if (els.length !== light.length || els.some((el, i) => el.tagName !== light[i][0])) return null;
   let marked = 0;
   els.forEach((el, i) => {
@@ -430,7 +439,7 @@ def test_the_accessibility_check_covers_every_page(built_site):
 
 
 def axe_check(page, axe_url: str, exclude: list, everything: bool, differs_from=None) -> tuple[list, dict]:
-    """axe-core's WCAG A/AA rules on ``page``: the colour rules on the whole page (but code blocks
+    """axe-core's WCAG A/AA rules on ``page``: the colour rules on the whole page (but blocks
     whose every look an earlier one showed), the other rules on the whole page (``everything``) or
     on the elements laid out otherwise than on the light page whose ``LAYOUT`` is ``differs_from``.
     Returns the violations and what was skipped."""
@@ -438,11 +447,11 @@ def axe_check(page, axe_url: str, exclude: list, everything: bool, differs_from=
     counts = {}
     if differs_from is not None:
         counts["differs"] = page.evaluate(MARK_SCHEME_DIFFERENCES, differs_from)
-        everything = counts["differs"] is None
-    counts["blocks"], counts["marked"] = page.evaluate(MARK_CODE_SEEN)
+        assert counts["differs"] is not None, "the dark page holds other elements than the light one"
+    counts["blocks"], counts["marked"] = page.evaluate(MARK_LOOKS_SEEN, BLOCKS)
     page.add_script_tag(url=axe_url)
     only = lambda rules: {"runOnly": {"type": "rule", "values": sorted(rules)}}  # noqa: E731
-    found = page.evaluate(AXE_RUN, [only(COLOUR_SKIPS_SEEN), {"exclude": exclude + [["pre[data-look-seen]"]]}])
+    found = page.evaluate(AXE_RUN, [only(COLOUR_SKIPS_SEEN), {"exclude": exclude + [["[data-look-seen]"]]}])
     if everything:  # every other rule, on the whole page
         others = {"runOnly": {"type": "tag", "values": WCAG_AA}, "rules": {r: {"enabled": False} for r in COLOUR_SKIPS_SEEN}}
         return found + page.evaluate(AXE_RUN, [others, {"exclude": exclude}]), counts
@@ -523,7 +532,7 @@ def test_every_page_meets_wcag_aa_reflows_and_shows_its_figures(rel, built_site,
     if "toggle" in todo:
         found += figure_swap_problems(rel, page, "light")
     if "axe" in todo:
-        layout = page.evaluate(LAYOUT)
+        layout = None if printed else page.evaluate(LAYOUT)  # the print page has no dark pass
         found += axe_findings(rel, "light", *axe_check(page, axe_url, exclude, everything=True))
     if not printed and {"axe", "toggle"} & set(todo):  # the reader's toggle, and the dark media with it
         to_dark(page)
@@ -563,10 +572,9 @@ def to_dark(page) -> None:
 
 def axe_findings(rel: Path, scheme: str, violations: list, counts: dict) -> list[str]:
     """Each node of each axe-core violation, one line each; what the check skipped is printed."""
-    print(f"\n{rel} ({scheme}): the colour rule skipped {counts['marked']} of {counts['blocks']} code blocks"
+    print(f"\n{rel} ({scheme}): the colour rule skipped {counts['marked']} of {counts['blocks']} blocks"
           + ("" if "differs" not in counts else
-             f"; the other rules checked {counts['differs']} elements laid out otherwise than in light"
-             if counts["differs"] is not None else "; the documents differ, so every rule checked the whole page"))
+             f"; the other rules checked {counts['differs']} elements laid out otherwise than in light"))
     return [f"{rel} ({scheme}): {violation['rule']} ({violation['impact']}) at {node['target']}\n"
             f"    {node['html']}\n    {' '.join(node['why'].split())[:300]}"
             for violation in violations for node in violation["nodes"]]
