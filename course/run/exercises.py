@@ -220,9 +220,10 @@ report_versions()
 
 DATA_CELL = '''\
 # The dataset. This cell uses indian_ipo.csv beside this notebook if it is there; otherwise it
-# downloads it from the first source that answers: the course site's copy (or the site named by
-# the COURSE_URL environment variable), then the dataset's public copy. Either way it checks the
-# SHA-256, so a truncated or wrong file never passes for the data.
+# downloads it from the first source that answers: the site named by the COURSE_URL environment
+# variable, the course site this notebook was published on (none for a local build), then the
+# dataset's public copy. Either way it checks the SHA-256, so a truncated or wrong file never
+# passes for the data.
 # The course was verified with these versions (install them first, in a terminal):
 #   %(install)s
 import hashlib
