@@ -177,22 +177,16 @@ def built_site(shared_build) -> Path:
 def pytest_collection_modifyitems(config, items):
     """The longest single tests first, so that no worker is left running one while the other has
     nothing to do: the lessons' scrambled runs (half a minute each for Lessons 5 and 6; they need
-    no build), the later lessons first, since they run the most code; third, after the two
-    longest, one test that reads the lessons' runs, so that a third worker runs the course in the
-    build's pool (``lesson_runs``) from the start, beside them, and the site's build is ready
-    before the tests that read it come up. Then the tests behind the run's two builds (the
-    sharded one, then the shared one), so that the builds overlap the rest of the work instead of
-    ending the run. Otherwise (and within a module) the order stays as collected."""
+    no build), the later lessons first, since they run the most code. Then the tests behind the
+    run's two builds (the sharded one, then the shared one), so that the builds overlap the rest
+    of the work instead of ending the run. Otherwise (and within a module) the order stays as
+    collected."""
 
     scrambled = sorted({item.callspec.params["page"].name for item in items if scrambled_run(item)})
-    course_run = next((item for item in items if "lesson_runs" in getattr(item, "fixturenames", ())
-                       and not {"shared_build", "built_site"} & set(item.fixturenames)), None)
 
-    def weight(item) -> tuple[int, float]:
+    def weight(item) -> tuple[int, int]:
         if scrambled_run(item):  # later lessons first
             return -1, -scrambled.index(item.callspec.params["page"].name)
-        if item is course_run:  # after the two longest scrambled runs
-            return -1, 2.5 - len(scrambled)
         names = getattr(item, "fixturenames", ())
         return (0 if "sharded_build" in names or "small_built" in names
                 else 1 if "shared_build" in names or "built_site" in names else 2), 0
