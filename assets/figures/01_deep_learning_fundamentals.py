@@ -50,7 +50,7 @@ def training_loop(theme: Theme):
         ("1 Next batch\n(as tensors)", "a few IPOs, six\nnumbers each, and\ntheir targets", "Lessons 2 & 4"),
         ("2 Forward pass", "the model gives\neach IPO one\nscore (a logit)", "Lesson 3"),
         ("3 Loss", "one number: how\nwrong the scores are\n(the sigmoid is\ninside the loss)", "Lesson 3"),
-        ("4 Backpropagation", "clear the old\ngradients, then find\nwhich way to move\neach weight", "Lesson 2"),
+        ("4 Backpropagation", "clear the old\ngradients, then find\nwhich way to move\neach weight", "Lessons 2 & 4"),
         ("5 Optimizer step", "move every weight\na little that way", "Lesson 4"),
     ]
     # Two rows, read as a cycle: 1 -> 2 -> 3 on top, down to 4, back left to 5, then left and up to 1.
