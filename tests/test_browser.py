@@ -376,18 +376,23 @@ OPEN_ALL_DETAILS = "() => document.querySelectorAll('details').forEach(d => d.op
 # (it would measure the same ratios again); every other rule checks every block. A look is what
 # the ratio depends on: the colour, size, weight and shadow of the text, its opacity with its
 # ancestors', and the colour of the nearest opaque background; each element holding text of its
-# own has one. Returns [blocks, blocks marked].
+# own has one. Blocks in the parts no rule checks (``exclude``: the print page's sections) are
+# left unmarked: axe-core's cost grows with the elements its context names. Returns [blocks,
+# blocks marked].
 BLOCKS = "pre, p, li, td, th, dt, dd, h1, h2, h3, h4, h5, h6, figcaption, summary"
-MARK_LOOKS_SEEN = """(blocks) => {
-  const opaque = el => { for (; el; el = el.parentElement) { const c = getComputedStyle(el).backgroundColor;
-      if (c !== "rgba(0, 0, 0, 0)" && c !== "transparent") return c; } return "none"; };
-  const opacity = el => { let o = 1; for (; el; el = el.parentElement) o *= parseFloat(getComputedStyle(el).opacity); return o; };
+MARK_LOOKS_SEEN = """([blocks, skipped]) => {  // skipped: the parts no rule checks
+  const memo = (f) => { const m = new Map(); const g = el => {  // per element, from its parent's
+      if (!el) return null; if (!m.has(el)) m.set(el, f(el, g(el.parentElement))); return m.get(el); }; return g; };
+  const opaque = memo((el, up) => { const c = getComputedStyle(el).backgroundColor;
+      return c !== "rgba(0, 0, 0, 0)" && c !== "transparent" ? c : up || "none"; });
+  const opacity = memo((el, up) => parseFloat(getComputedStyle(el).opacity) * (up === null ? 1 : up));
   const look = el => { const s = getComputedStyle(el);
       return [s.color, s.fontSize, s.fontWeight, s.textShadow, opacity(el), s.visibility, opaque(el)].join("|"); };
   const ownText = el => [...el.childNodes].some(n => n.nodeType === Node.TEXT_NODE && n.textContent.trim());
   document.querySelectorAll("[data-look-seen]").forEach(e => e.removeAttribute("data-look-seen"));  // an earlier scheme's
   const seen = new Set(); let marked = 0;
-  const innermost = [...document.querySelectorAll(blocks)].filter(b => !b.querySelector(blocks));
+  const innermost = [...document.querySelectorAll(blocks)]
+    .filter(b => !b.querySelector(blocks) && !(skipped && b.closest(skipped)));
   for (const block of innermost) {
     const looks = [block, ...block.querySelectorAll("*")].filter(ownText).map(look);
     if (looks.every(l => seen.has(l))) { block.setAttribute("data-look-seen", ""); marked++; }
@@ -448,7 +453,7 @@ def axe_check(page, axe_url: str, exclude: list, everything: bool, differs_from=
     if differs_from is not None:
         counts["differs"] = page.evaluate(MARK_SCHEME_DIFFERENCES, differs_from)
         everything = counts["differs"] is None
-    counts["blocks"], counts["marked"] = page.evaluate(MARK_LOOKS_SEEN, BLOCKS)
+    counts["blocks"], counts["marked"] = page.evaluate(MARK_LOOKS_SEEN, [BLOCKS, ", ".join(part for [part] in exclude)])
     page.add_script_tag(url=axe_url)
     only = lambda rules: {"runOnly": {"type": "rule", "values": sorted(rules)}}  # noqa: E731
     found = page.evaluate(AXE_RUN, [only(COLOUR_SKIPS_SEEN), {"exclude": exclude + [["[data-look-seen]"]]}])
