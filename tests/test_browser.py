@@ -373,12 +373,15 @@ OPEN_ALL_DETAILS = "() => document.querySelectorAll('details').forEach(d => d.op
 # hundreds of times, and measuring them again costs most of a page's check. So a block (a code
 # block, a paragraph, a list item, a cell, a heading, a caption: the innermost of them) all of
 # whose looks an earlier block on the page already showed is marked, and the colour rule skips it
-# (it would measure the same ratios again); every other rule checks every block. A look is what
-# the ratio depends on: the colour, size, weight and shadow of the text, its opacity with its
-# ancestors', and the colour of the nearest opaque background; each element holding text of its
-# own has one. Blocks in the parts no rule checks (``exclude``: the print page's sections) are
-# left unmarked: axe-core's cost grows with the elements its context names. Returns [blocks,
-# blocks marked].
+# (it would measure the same ratios again); every other rule checks every block. In a block that
+# shows a look for the first time, each leaf (an element holding text and no other element: a
+# code token, a link, an inline code) whose look was shown before is marked too, so the first
+# code block of a page is measured once per look, not once per token. A look is what the ratio
+# depends on: the colour, size, weight and shadow of the text, its opacity with its ancestors',
+# and the colour of the nearest opaque background; each element holding text of its own has
+# one. Blocks in the parts no rule checks (``exclude``: the print page's sections) are left
+# unmarked: axe-core's cost grows with the elements its context names. Returns [blocks, blocks
+# marked, leaves marked in the others].
 BLOCKS = "pre, p, li, td, th, dt, dd, h1, h2, h3, h4, h5, h6, figcaption, summary"
 MARK_LOOKS_SEEN = """([blocks, skipped]) => {  // skipped: the parts no rule checks
   const memo = (f) => { const m = new Map(); const g = el => {  // per element, from its parent's
@@ -390,15 +393,18 @@ MARK_LOOKS_SEEN = """([blocks, skipped]) => {  // skipped: the parts no rule che
       return [s.color, s.fontSize, s.fontWeight, s.textShadow, opacity(el), s.visibility, opaque(el)].join("|"); };
   const ownText = el => [...el.childNodes].some(n => n.nodeType === Node.TEXT_NODE && n.textContent.trim());
   document.querySelectorAll("[data-look-seen]").forEach(e => e.removeAttribute("data-look-seen"));  // an earlier scheme's
-  const seen = new Set(); let marked = 0;
+  const seen = new Set(); let marked = 0, leaves = 0;
   const innermost = [...document.querySelectorAll(blocks)]
     .filter(b => !b.querySelector(blocks) && !(skipped && b.closest(skipped)));
   for (const block of innermost) {
-    const looks = [block, ...block.querySelectorAll("*")].filter(ownText).map(look);
-    if (looks.every(l => seen.has(l))) { block.setAttribute("data-look-seen", ""); marked++; }
-    else looks.forEach(l => seen.add(l));
+    const texts = [block, ...block.querySelectorAll("*")].filter(ownText), looks = texts.map(look);
+    if (looks.every(l => seen.has(l))) { block.setAttribute("data-look-seen", ""); marked++; continue; }
+    texts.forEach((el, i) => {
+      if (el !== block && !el.firstElementChild && seen.has(looks[i])) { el.setAttribute("data-look-seen", ""); leaves++; }
+      else seen.add(looks[i]);
+    });
   }
-  return [innermost.length, marked];
+  return [innermost.length, marked, leaves];
 }"""
 
 # The two schemes differ in colours, and in what each shows (a figure's light or dark variant, the
@@ -449,11 +455,15 @@ def axe_check(page, axe_url: str, exclude: list, everything: bool, differs_from=
     on the elements laid out otherwise than on the light page whose ``LAYOUT`` is ``differs_from``.
     Returns the violations and what was skipped."""
     page.evaluate(OPEN_ALL_DETAILS)
+    if exclude and everything:  # the print page: its own parts are few, so every rule in one run
+        page.add_script_tag(url=axe_url)  # (each run walks the page's whole DOM first)
+        return page.evaluate(AXE_RUN, [{"runOnly": {"type": "tag", "values": WCAG_AA}}, {"exclude": exclude}]), {}
     counts = {}
     if differs_from is not None:
         counts["differs"] = page.evaluate(MARK_SCHEME_DIFFERENCES, differs_from)
         everything = counts["differs"] is None
-    counts["blocks"], counts["marked"] = page.evaluate(MARK_LOOKS_SEEN, [BLOCKS, ", ".join(part for [part] in exclude)])
+    counts["blocks"], counts["marked"], counts["leaves"] = page.evaluate(
+        MARK_LOOKS_SEEN, [BLOCKS, ", ".join(part for [part] in exclude)])
     page.add_script_tag(url=axe_url)
     only = lambda rules: {"runOnly": {"type": "rule", "values": sorted(rules)}}  # noqa: E731
     found = page.evaluate(AXE_RUN, [only(COLOUR_SKIPS_SEEN), {"exclude": exclude + [["[data-look-seen]"]]}])
@@ -577,10 +587,12 @@ def to_dark(page) -> None:
 
 def axe_findings(rel: Path, scheme: str, violations: list, counts: dict) -> list[str]:
     """Each node of each axe-core violation, one line each; what the check skipped is printed."""
-    print(f"\n{rel} ({scheme}): the colour rule skipped {counts['marked']} of {counts['blocks']} blocks"
-          + ("" if "differs" not in counts else
-             f"; the other rules checked {counts['differs']} elements laid out otherwise than in light"
-             if counts["differs"] is not None else "; the documents differ, so every rule checked the whole page"))
+    if counts:
+        print(f"\n{rel} ({scheme}): the colour rule skipped {counts['marked']} of {counts['blocks']} blocks"
+              f" and {counts['leaves']} repeated leaves in the others"
+              + ("" if "differs" not in counts else
+                 f"; the other rules checked {counts['differs']} elements laid out otherwise than in light"
+                 if counts["differs"] is not None else "; the documents differ, so every rule checked the whole page"))
     return [f"{rel} ({scheme}): {violation['rule']} ({violation['impact']}) at {node['target']}\n"
             f"    {node['html']}\n    {' '.join(node['why'].split())[:300]}"
             for violation in violations for node in violation["nodes"]]
@@ -791,9 +803,12 @@ FIGURE_TEXT = """async () => {
 }"""
 
 
-# Reach with the Tab key, from the top of the page, and where the focus ring is on the way.
+# Reach with the Tab key, from the top of the page, and where the focus ring is on the way: the
+# element the focus is on, or null when it is back on the body or on an element reached before.
 TAB_STOP = """() => {
   const el = document.activeElement;
+  if (!el || el === document.body || "tabSeen" in el.dataset) return null;
+  el.dataset.tabSeen = "";
   const ringed = el.matches("input") && el.id ? document.querySelector(`label[for="${el.id}"]`) || el : el;
   const style = getComputedStyle(ringed);
   const own = getComputedStyle(el);
@@ -816,15 +831,13 @@ SCROLLING_BOXES = """() => [...document.querySelectorAll("article *")].filter(el
 def tab_through(page, limit: int = 800) -> list[dict]:
     """Every element the Tab key reaches, in order, until the focus comes back round."""
     page.evaluate("document.activeElement && document.activeElement.blur()")
-    stops, seen = [], set()
+    stops = []
     for _ in range(limit):
         page.keyboard.press("Tab")
-        handle = page.evaluate_handle("document.activeElement")
-        key = page.evaluate("el => { el.dataset.tabSeen = el.dataset.tabSeen || String(Math.random()); return el.dataset.tabSeen }", handle)
-        if key in seen or page.evaluate("document.activeElement === document.body"):
+        stop = page.evaluate(TAB_STOP)
+        if stop is None:
             break
-        seen.add(key)
-        stops.append(page.evaluate(TAB_STOP))
+        stops.append(stop)
     return stops
 
 
