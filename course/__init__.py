@@ -22,7 +22,7 @@ for the modules of every stage.
 - ``course.run.runs``: a lesson's one run as the pool runs it, and the record it keeps;
   ``python -m course.run.runs PAGE`` runs one lesson and lists its problems by line;
 - ``course.run.exercises``: the data and checker cells, and the proof that every exercise works;
-- ``course.run.figures`` and ``course.run.charts``: drawing a lesson's figures from its run, legibly.
+- ``course.run.figures``: drawing a lesson's figures from its run, legibly.
 
 ``course/render/``, rendering the site from the runs:
 
