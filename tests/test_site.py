@@ -88,7 +88,7 @@ def test_lesson_1_figures_have_the_alt_text_and_captions():
     for alt in alts:
         assert page.count(f"![{alt}") == 1  # written once: the build shows it light and dark
     assert "<figcaption>In the development rows the target is fairly balanced" in page
-    assert "<figcaption>The PyTorch training loop: a batch as tensors" in page
+    assert "<figcaption>The PyTorch training loop: a batch" in page
 
 
 def test_dataset_is_published_byte_for_byte(built_site):
